@@ -1,0 +1,242 @@
+"""What a check module is written against.
+
+A check is a function ``test_*`` in ``grader/checks/<module>.py`` whose docstring's
+first line is the title the student sees and whose points are declared with
+``@points(n)``. It receives fixtures by parameter name:
+
+- ``sub``: the submission's module under test, reached only through the sandboxed
+  worker (``sub.call``, ``sub.attempt``, ``sub.constant``, ``sub.probe``);
+- ``seed``: an int derived from the instructor's seed and the check's name;
+- ``rng``: a ``torch.Generator`` seeded with ``seed`` for random inputs.
+
+It passes by returning, fails by raising ``Mismatch`` (or any AssertionError), earns
+partial credit by raising ``Partial(fraction, message)``. ``@requires("cross_correlation")``
+turns a failure into "skipped: fix corr2d first" while the submission's own corr2d
+fails its checks. Checks run in the trusted process and must not import the
+reference solutions: oracles are scipy, numpy, sympy and torch.nn.functional.
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from hypothesis import HealthCheck, settings
+
+from grader.worker.protocol import Foreign, RemoteClass, RemoteException
+
+points = pytest.mark.points
+requires = pytest.mark.requires
+
+settings.register_profile(
+    "grader",
+    max_examples=12,
+    deadline=None,
+    database=None,
+    print_blob=False,
+    derandomize=False,
+    suppress_health_check=list(HealthCheck),
+)
+settings.load_profile("grader")
+GRADER_SETTINGS = settings.get_profile("grader")
+
+
+# ----------------------------------------------------------------------------- outcomes
+
+class Unavailable(pytest.skip.Exception):
+    """The check cannot run: a module or name is missing, or a prerequisite failed."""
+
+    def __init__(self, msg: str):
+        super().__init__(msg=msg, allow_module_level=False)
+
+
+class Mismatch(AssertionError):
+    """A wrong answer: what was expected, what came back, and how to see it."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        self.message = message
+        self.hint = hint
+        super().__init__(message + (f"\nHint: {hint}" if hint else ""))
+
+
+class StudentRaised(AssertionError):
+    """The student's code raised where a value was expected."""
+
+    def __init__(self, call: str, error: "Raised", hint: str | None = None):
+        self.error = error
+        if error.short_type == "NotImplementedError":
+            text = f"`{call}` raised NotImplementedError: not implemented yet."
+        else:
+            text = f"`{call}` raised {error.short_type}: {error.message}"
+            if error.where:
+                text += f"\n  at {error.where}"
+        self.message = text
+        self.hint = hint
+        super().__init__(text + (f"\nHint: {hint}" if hint else ""))
+
+
+class StudentStopped(BaseException):
+    """The worker had to be stopped (timeout) or died (crash, limit, os._exit).
+
+    A BaseException so that property-based search stops at once instead of retrying.
+    """
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+class Partial(Exception):
+    def __init__(self, fraction: float, message: str):
+        self.fraction = min(1.0, max(0.0, float(fraction)))
+        self.message = message
+        super().__init__(message)
+
+
+class Raised:
+    """An exception raised inside the worker, as plain data."""
+
+    def __init__(self, type_name: str, message: str, where: dict | None = None):
+        self.type_name = type_name
+        self.message = message
+        self.where = None
+        if where:
+            self.where = f"{where.get('file')}, line {where.get('line')}: {where.get('text', '')}".rstrip(": ")
+
+    @property
+    def short_type(self) -> str:
+        return self.type_name.rsplit(".", 1)[-1]
+
+    def __repr__(self) -> str:
+        return f"{self.short_type}({self.message!r})"
+
+
+class Outcome:
+    """The result of ``sub.attempt``: a value, or what was raised."""
+
+    def __init__(self, value=None, raised: Raised | None = None):
+        self.value = value
+        self.raised = raised
+
+
+# ----------------------------------------------------------------------------- formatting
+
+def fmt_shape(shape) -> str:
+    return "(" + ", ".join(str(int(s)) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def describe(value) -> str:
+    """A short description of any value a student may return."""
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of shape {fmt_shape(value.shape)} and dtype {str(value.dtype).replace('torch.', '')}"
+    if isinstance(value, Foreign):
+        return f"a {value.type_name} ({value.text[:80]})"
+    if isinstance(value, RemoteException):
+        return f"an exception object {value!r}"
+    if isinstance(value, RemoteClass):
+        return f"the class {value.name}"
+    if value is None:
+        return "None"
+    type_name = type(value).__module__ + "." + type(value).__name__ if type(value).__module__ != "builtins" \
+        else type(value).__name__
+    text = repr(value)
+    return f"{type_name} {text[:80]}"
+
+
+def show(t: torch.Tensor, limit: int = 64) -> str:
+    """The values of a small tensor, for feedback."""
+    if t.numel() > limit:
+        return f"<{describe(t)}>"
+    with torch.no_grad():
+        text = repr(t.detach().to(torch.float64) if t.is_floating_point() else t.detach())
+    return text.replace("tensor(", "").replace(", dtype=torch.float64)", ")").rstrip(")") \
+        .replace("\n       ", "\n ")
+
+
+def fmt_inputs(inputs: dict | None) -> str:
+    if not inputs:
+        return ""
+    parts = []
+    for name, value in inputs.items():
+        if isinstance(value, torch.Tensor):
+            parts.append(f"{name} {fmt_shape(value.shape)}")
+        else:
+            parts.append(f"{name}={value!r}")
+    return " for " + ", ".join(parts)
+
+
+def inputs_block(inputs: dict | None) -> str:
+    if not inputs:
+        return ""
+    lines = []
+    for name, value in inputs.items():
+        if isinstance(value, torch.Tensor) and value.numel() <= 64:
+            lines.append(f"{name} =\n{show(value)}")
+    return ("\nInput:\n" + "\n".join(lines)) if lines else ""
+
+
+# ----------------------------------------------------------------------------- expectations
+
+def expect_tensor(got, expected: torch.Tensor, *, call: str, inputs: dict | None = None,
+                  atol: float | None = None, rtol: float | None = None,
+                  dtype: torch.dtype | None = None, hint: str | None = None) -> torch.Tensor:
+    """Compare in the order type, shape, dtype, values; raise ``Mismatch`` on the first difference.
+
+    ``dtype=None`` asks for a floating dtype; pass a dtype to require exactly it.
+    """
+    where = fmt_inputs(inputs)
+    if not isinstance(got, torch.Tensor):
+        raise Mismatch(f"`{call}` returned {describe(got)}; expected a torch.Tensor{where}.", hint)
+    meta = getattr(got, "remote", None)
+    if meta is not None and not meta.plain:
+        raise Mismatch(f"`{call}` returned a {meta.cls}, a subclass of torch.Tensor; "
+                       f"return a plain torch.Tensor.", hint)
+    if tuple(got.shape) != tuple(expected.shape):
+        raise Mismatch(f"`{call}` has shape {fmt_shape(got.shape)}; expected "
+                       f"{fmt_shape(expected.shape)}{where}.", hint)
+    if dtype is not None and got.dtype != dtype:
+        raise Mismatch(f"`{call}` has dtype {str(got.dtype).replace('torch.', '')}; expected "
+                       f"{str(dtype).replace('torch.', '')}{where}.", hint)
+    if dtype is None and not got.is_floating_point():
+        raise Mismatch(f"`{call}` has dtype {str(got.dtype).replace('torch.', '')}; expected a "
+                       f"floating-point tensor{where}.", hint)
+    exp = expected.detach().to(torch.float64)
+    act = got.detach().to(torch.float64)
+    if atol is None:
+        atol = 1e-4 if torch.float32 in (got.dtype, expected.dtype) or got.dtype == torch.float16 else 1e-9
+        atol *= max(1.0, float(exp.abs().max()) if exp.numel() else 1.0)
+    if rtol is None:
+        rtol = 1e-4 if got.dtype != torch.float64 else 1e-7
+    close = torch.isclose(act, exp, rtol=rtol, atol=atol, equal_nan=False)
+    if not bool(close.all()):
+        bad = (~close).nonzero()[0].tolist()
+        index = "[" + ", ".join(map(str, bad)) + "]"
+        msg = (f"`{call}` has wrong values{where}: at {index} expected {exp[tuple(bad)].item():.6g}, "
+               f"got {act[tuple(bad)].item():.6g} ({int((~close).sum())} of {close.numel()} entries differ).")
+        if exp.numel() <= 64:
+            msg += f"\nExpected:\n{show(exp)}\nGot:\n{show(act)}"
+        msg += inputs_block(inputs)
+        raise Mismatch(msg, hint)
+    return got
+
+
+def expect_choice(got, *, name: str, keys: dict[str, str], correct: str | set, hint: str) -> None:
+    """A multiple-choice constant: a valid key, and the right one."""
+    valid = ", ".join(repr(k) for k in keys)
+    if not isinstance(got, str) or got not in keys:
+        shown = repr(got) if isinstance(got, (str, int, float, type(None))) else describe(got)
+        if got == "":
+            raise Mismatch(f"`{name}` is still \"\": set it to one of {valid}.")
+        raise Mismatch(f"`{name}` is {shown}, which is not one of the keys {valid} (exact spelling, lower case).")
+    good = {correct} if isinstance(correct, str) else set(correct)
+    if got not in good:
+        raise Mismatch(f"`{name} = {got!r}` ({keys[got]}) is not right.", hint)
+
+
+def require(condition: bool, message: str, hint: str | None = None) -> None:
+    if not condition:
+        raise Mismatch(message, hint)
+
+
+def is_close_number(a, b, tol=1e-6) -> bool:
+    return isinstance(a, (int, float)) and not isinstance(a, bool) and math.isclose(a, b, rel_tol=tol, abs_tol=tol)

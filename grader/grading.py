@@ -1,0 +1,266 @@
+"""The trusted side of one submission: the ``sub`` fixture that checks talk to.
+
+Each exercise module gets its own worker child (a module that patches torch or
+calls ``os._exit`` at import can only hurt its own exercise); a notebook gets one
+child for all exercises, since its cells share one namespace. A child that hangs
+is killed and replaced for the next check; a function that hung once is not
+called again in this submission.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import torch
+
+from grader import fallback
+from grader.checking import Outcome, Raised, StudentRaised, StudentStopped, Unavailable, Mismatch, describe
+from grader.client import WorkerDied, WorkerTimeout, Zygote
+from grader.contract import BASE_MODULE, MODULES
+from grader.submission import Submission
+from grader.worker.protocol import ProtocolError, decode, encode
+
+
+@dataclass
+class Limits:
+    call_seconds: float = 10.0       # wall clock for one call into student code
+    import_seconds: float = 30.0     # wall clock for importing a module / running a notebook
+    submission_seconds: float = 240.0  # wall clock for the whole submission
+    memory_bytes: int = 1 << 30      # address space a child may add to the warm worker
+    cpu_seconds: int = 60            # CPU time of one child
+    processes: int = 16              # processes/threads per child uid
+    file_bytes: int = 4 << 20        # largest file (and captured output) a child may write
+
+    def for_child(self) -> dict:
+        return {"memory_bytes": self.memory_bytes, "cpu_seconds": self.cpu_seconds,
+                "processes": self.processes, "file_bytes": self.file_bytes}
+
+
+def label_of(name: str, args, kwargs) -> str:
+    def one(v):
+        if isinstance(v, torch.Tensor):
+            return "<" + "x".join(map(str, v.shape)) + " " + str(v.dtype).replace("torch.", "") + ">"
+        text = repr(v)
+        return text if len(text) <= 30 else text[:27] + "..."
+    parts = [one(a) for a in args] + [f"{k}={one(v)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+class SubmissionRun:
+    """Everything about grading one submission that outlives a single exercise."""
+
+    def __init__(self, submission: Submission, zygote: Zygote, seed: int, limits: Limits | None = None):
+        self.submission = submission
+        self.zygote = zygote
+        self.seed = seed
+        self.limits = limits or Limits()
+        self.deadline = time.monotonic() + self.limits.submission_seconds
+        self.hung: dict[tuple[str, str], str] = {}
+        self.notes: list[str] = list(submission.notes)
+        self.shared = None  # the notebook's child
+        self.uses_fallback = not submission.defines_corr2d
+        if self.uses_fallback:
+            self.notes.append(fallback.NOTE)
+        self.cell_report_seen = False
+
+    def files(self) -> dict[str, str]:
+        files = dict(self.submission.files)
+        if self.uses_fallback:
+            files[f"{BASE_MODULE}.py"] = fallback.SOURCE
+        return files
+
+    def aliases(self) -> list[str]:
+        return [m for m in MODULES if not (m == BASE_MODULE and self.uses_fallback)]
+
+    def exercise(self, module: str) -> "Sub":
+        return Sub(self, module)
+
+    def close(self) -> None:
+        if self.shared is not None:
+            self.shared.close()
+            self.shared = None
+
+    def time_left(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+class Sub:
+    """The submission's module ``module``, reached only through the worker."""
+
+    def __init__(self, run: SubmissionRun, module: str):
+        self.run = run
+        self.module = module
+        self.child = None
+        self.unavailable: str | None = None
+        self.check_seed = run.seed
+        self.calls = 0
+        self.captured: list[str] = []
+
+    # lifecycle -------------------------------------------------------------
+    def _scope(self) -> str:
+        return "" if self.run.submission.is_notebook else self.module
+
+    @property
+    def reference_corr2d(self) -> bool:
+        return self.run.uses_fallback
+
+    def begin_check(self, seed: int) -> None:
+        self.check_seed = seed
+        self.calls = 0
+        self.captured = []
+
+    def close(self) -> None:
+        if self.child is not None and not self.run.submission.is_notebook:
+            self.child.close()
+        self.child = None
+
+    def _timeout(self, seconds: float) -> float:
+        left = self.run.time_left()
+        if left <= 0:
+            raise StudentStopped("The submission used up its time budget "
+                                 f"({self.run.limits.submission_seconds:g} s); the remaining checks were not run.")
+        return min(seconds, left)
+
+    def _keep_output(self, response: dict) -> None:
+        text = response.get("output") or ""
+        if text:
+            self.captured.append(text + (" [output truncated]" if response.get("output_truncated") else ""))
+
+    def _load(self):
+        """The child for this exercise, spawned and loaded on first use."""
+        if self.unavailable:
+            raise Unavailable(self.unavailable)
+        run = self.run
+        notebook = run.submission.is_notebook
+        if notebook and run.shared is not None and not run.shared.closed:
+            self.child = run.shared
+        if self.child is not None and not self.child.closed:
+            return self.child
+        if not run.submission.has_module(self.module):
+            self.unavailable = f"{self.module}.py was not submitted."
+            raise Unavailable(self.unavailable)
+        fname = "the notebook" if notebook else f"{self.module}.py"
+        try:
+            child = run.zygote.spawn(run.limits.for_child())
+        except (WorkerTimeout, WorkerDied, OSError) as exc:
+            raise RuntimeError(f"the grader could not start a worker: {exc}") from None
+        setup = {"op": "setup", "files": run.files(), "module": self.module, "seed": run.seed}
+        if notebook:
+            setup["cells"] = run.submission.cells
+            setup["aliases"] = run.aliases()
+        try:
+            response = child.request(setup, self._timeout(run.limits.import_seconds))
+        except WorkerTimeout:
+            self.unavailable = f"{fname} did not finish loading within {run.limits.import_seconds:g} s " \
+                               "(an endless loop or a long computation at import time?)."
+            raise Unavailable(self.unavailable) from None
+        except WorkerDied:
+            self.unavailable = f"{fname} ended the worker process while loading " \
+                               "(os._exit, a crash, or a memory/CPU/output limit)."
+            raise Unavailable(self.unavailable) from None
+        self._keep_output(response)
+        status = response.get("status")
+        if status == "missing":
+            child.close()
+            self.unavailable = f"{self.module}.py was not submitted."
+        elif status == "raised":
+            child.close()
+            raised = Raised(response.get("type", "?"), response.get("message", ""), response.get("where"))
+            if raised.short_type == "SyntaxError":
+                self.unavailable = f"{fname} has a syntax error: {raised.message}" + \
+                                   (f" ({raised.where})" if raised.where else "")
+            elif raised.short_type == "SystemExit":
+                self.unavailable = f"{fname} called sys.exit() while being imported; remove that call."
+            else:
+                self.unavailable = f"{fname} raised {raised.short_type} while being imported: {raised.message}" + \
+                                   (f" ({raised.where})" if raised.where else "")
+        elif status != "ok":
+            child.close()
+            self.unavailable = f"{fname} could not be loaded: {response.get('message', status)}"
+        if self.unavailable:
+            raise Unavailable(self.unavailable)
+        if notebook:
+            run.shared = child
+            if not run.cell_report_seen:
+                run.cell_report_seen = True
+                for cell in response.get("cells", []):
+                    raised = Raised(cell.get("type", "?"), cell.get("message", ""), cell.get("where"))
+                    run.notes.append(f"Cell {cell.get('cell')} raised {raised.short_type}: {raised.message[:200]}"
+                                     " (the other cells still ran).")
+        self.child = child
+        return child
+
+    def _request(self, message: dict, label: str, hung_key=None) -> dict:
+        if hung_key in self.run.hung:
+            raise StudentStopped(f"`{label}` was not run: {self.run.hung[hung_key]}")
+        child = self._load()
+        self.calls += 1
+        message["seed"] = (self.check_seed * 1009 + self.calls) % (2**31)
+        try:
+            response = child.request(message, self._timeout(self.run.limits.call_seconds))
+        except WorkerTimeout:
+            self.child = None
+            reason = f"it did not finish within {self.run.limits.call_seconds:g} s earlier"
+            if hung_key is not None:
+                self.run.hung[hung_key] = reason
+            raise StudentStopped(f"`{label}` did not finish within {self.run.limits.call_seconds:g} s and was "
+                                 "stopped (an endless loop, or far too slow?).") from None
+        except WorkerDied:
+            self.child = None
+            raise StudentStopped(f"`{label}` ended the worker process (os._exit, a crash, or a "
+                                 "memory/CPU/output limit was hit).") from None
+        self._keep_output(response)
+        status = response.get("status")
+        if status == "worker_error":
+            raise StudentStopped(f"`{label}` could not be completed by the worker: "
+                                 f"{str(response.get('message', ''))[:300]}")
+        if status == "missing":
+            where = "the notebook" if self.run.submission.is_notebook else f"{self.module}.py"
+            raise Unavailable(f"`{message.get('name') or message.get('params', {}).get('name')}` "
+                              f"is not defined in {where}.")
+        return response
+
+    def _value(self, response: dict, label: str):
+        try:
+            return decode(response.get("value"))
+        except (ProtocolError, ValueError, KeyError, TypeError) as exc:
+            raise Mismatch(f"`{label}` returned something the grader cannot read ({exc}).") from None
+
+    # the API used by checks ------------------------------------------------
+    def attempt(self, name: str, *args, **kwargs) -> Outcome:
+        label = label_of(name, args, kwargs)
+        response = self._request({"op": "call", "name": name, "args": [encode(a) for a in args],
+                                  "kwargs": {k: encode(v) for k, v in kwargs.items()}},
+                                 label, hung_key=(self._scope(), name))
+        status = response.get("status")
+        if status == "not_callable":
+            value = self._value(response, name)
+            raise Mismatch(f"`{name}` should be a function, but it is {describe(value)}.")
+        if status == "raised":
+            return Outcome(raised=Raised(response.get("type", "?"), response.get("message", ""),
+                                         response.get("where")))
+        return Outcome(value=self._value(response, label))
+
+    def call(self, name: str, *args, **kwargs):
+        outcome = self.attempt(name, *args, **kwargs)
+        if outcome.raised is not None:
+            raise StudentRaised(label_of(name, args, kwargs), outcome.raised)
+        return outcome.value
+
+    def constant(self, name: str):
+        response = self._request({"op": "get", "name": name}, name)
+        return self._value(response, name)
+
+    def probe(self, probe: str, name: str, **params) -> dict:
+        label = f"{name} ({probe})"
+        payload = {"name": encode(name)}
+        payload.update({k: encode(v) for k, v in params.items()})
+        response = self._request({"op": "probe", "probe": probe, "params": payload}, label,
+                                 hung_key=(self._scope(), name))
+        if response.get("status") == "raised":
+            raised = Raised(response.get("type", "?"), response.get("message", ""), response.get("where"))
+            raise StudentRaised(label, raised)
+        value = self._value(response, label)
+        if not isinstance(value, dict):
+            raise Mismatch(f"`{label}` returned something unexpected.")
+        return value

@@ -1,0 +1,199 @@
+"""Run the checks of each exercise against one submission and collect the results."""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import time
+import traceback
+from dataclasses import dataclass, field
+
+import torch
+
+from grader.checking import Mismatch, Partial, StudentStopped, Unavailable
+from grader.contract import BASE_FUNCTION, BASE_MODULE, MODULES
+from grader.grading import Limits, SubmissionRun
+from grader.submission import Submission
+
+FIXTURES = ("sub", "rng", "seed")
+DEFAULT_SEED = 2024  # the published seed, for self-check; instructors set their own
+
+
+class CheckDefinitionError(Exception):
+    """A check module breaks the rules (a graded test without points, unknown fixture)."""
+
+
+@dataclass
+class Check:
+    module: str
+    function: str
+    title: str
+    points: float
+    requires: tuple[str, ...]
+    hidden: bool
+    fn: object
+
+
+@dataclass
+class Result:
+    module: str
+    function: str
+    name: str
+    score: float
+    max_score: float
+    status: str  # passed, failed, skipped, error
+    output: str
+    hidden_detail: str = ""
+
+    def to_gradescope(self) -> dict:
+        test = {"name": self.name, "score": round(self.score, 4), "max_score": self.max_score,
+                "status": "passed" if self.score >= self.max_score else "failed",
+                "output": self.output, "tags": [self.module, self.function], "visibility": "visible"}
+        if self.hidden_detail:
+            test["extra_data"] = {"grader_error": self.hidden_detail}
+        return test
+
+
+@dataclass
+class Report:
+    submission: str
+    results: list[Result] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sandbox: str = "none"
+    seed: int = DEFAULT_SEED
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def score(self) -> float:
+        return sum(r.score for r in self.results)
+
+    @property
+    def max_score(self) -> float:
+        return sum(r.max_score for r in self.results)
+
+    def exercise(self, module: str) -> tuple[float, float]:
+        rs = [r for r in self.results if r.module == module]
+        return sum(r.score for r in rs), sum(r.max_score for r in rs)
+
+    def full(self, module: str) -> bool:
+        rs = [r for r in self.results if r.module == module]
+        return bool(rs) and all(r.score >= r.max_score for r in rs)
+
+
+def _marker(fn, name):
+    for mark in getattr(fn, "pytestmark", []):
+        if mark.name == name:
+            return mark
+    return None
+
+
+def load_checks(module: str) -> list[Check]:
+    mod = importlib.import_module(f"grader.checks.{module}")
+    checks = []
+    for fname, fn in vars(mod).items():
+        if not fname.startswith("test_") or not callable(fn):
+            continue
+        mark = _marker(fn, "points")
+        if mark is None or not mark.args or not isinstance(mark.args[0], (int, float)) or mark.args[0] <= 0:
+            raise CheckDefinitionError(f"grader/checks/{module}.py: {fname} has no @points(n) with n > 0")
+        inner = getattr(getattr(fn, "hypothesis", None), "inner_test", fn)
+        params = [p for p in inspect.signature(inner).parameters if p in FIXTURES or True]
+        unknown = [p for p in inspect.signature(fn).parameters if p not in FIXTURES]
+        if unknown:
+            raise CheckDefinitionError(f"grader/checks/{module}.py: {fname} asks for unknown fixtures {unknown}")
+        doc = inspect.getdoc(fn) or inspect.getdoc(inner) or fname
+        req = _marker(fn, "requires")
+        checks.append(Check(module=module, function=fname, title=doc.strip().splitlines()[0],
+                            points=float(mark.args[0]), requires=tuple(req.args) if req else (),
+                            hidden=_marker(fn, "hidden") is not None, fn=fn))
+        del params
+    return checks
+
+
+def check_seed(seed: int, module: str, function: str) -> int:
+    digest = hashlib.sha256(f"{seed}:{module}:{function}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+def _first_leaf(exc: BaseException) -> BaseException:
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    return exc
+
+
+def run_check(check: Check, sub, seed: int) -> Result:
+    s = check_seed(seed, check.module, check.function)
+    sub.begin_check(s)
+    kwargs = {}
+    params = inspect.signature(check.fn).parameters
+    if "sub" in params:
+        kwargs["sub"] = sub
+    if "seed" in params:
+        kwargs["seed"] = s
+    if "rng" in params:
+        kwargs["rng"] = torch.Generator().manual_seed(s)
+    if hasattr(check.fn, "hypothesis"):
+        check.fn._hypothesis_internal_use_seed = s
+    result = Result(check.module, check.function, check.title, 0.0, check.points, "failed", "")
+    try:
+        check.fn(**kwargs)
+        result.score, result.status = check.points, "passed"
+    except BaseException as raw:  # noqa: BLE001 - every outcome becomes a result
+        exc = _first_leaf(raw)
+        if isinstance(exc, Partial):
+            result.score = round(check.points * exc.fraction, 4)
+            result.status = "passed" if exc.fraction >= 1 else "failed"
+            result.output = exc.message
+        elif isinstance(exc, Unavailable):
+            result.status, result.output = "skipped", f"Skipped: {exc.msg}"
+        elif isinstance(exc, (StudentStopped, AssertionError)):
+            result.output = getattr(exc, "message", None) or str(exc) or "The check failed."
+            hint = getattr(exc, "hint", None)
+            if hint:
+                result.output += f"\nHint: {hint}"
+        elif isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        else:
+            result.status = "error"
+            result.output = ("Grader error: this check could not be run; it scores 0 for now. "
+                             "Please tell your instructor.")
+            result.hidden_detail = "".join(traceback.format_exception(exc))[-4000:]
+    if sub.captured:
+        text = "".join(sub.captured)
+        result.output += "\nYour code printed:\n" + (text[:600] + (" [...]" if len(text) > 600 else ""))
+    return result
+
+
+def apply_requirements(report: Report, checks: list[Check], results: list[Result]) -> None:
+    """Failures of checks that build on corr2d become skips while corr2d itself fails."""
+    for check, result in zip(checks, results):
+        for module in check.requires:
+            if result.status == "failed" and not report.full(module):
+                name = BASE_FUNCTION if module == BASE_MODULE else module
+                result.status = "skipped"
+                result.score = 0.0
+                result.output = (f"Skipped: this check uses your {name}, which fails its own checks "
+                                 f"({module}): fix {name} first.\n(What went wrong here: {result.output})")
+
+
+def grade(submission: Submission, zygote, *, seed: int = DEFAULT_SEED, modules=None,
+          limits: Limits | None = None) -> Report:
+    start = time.monotonic()
+    report = Report(submission=submission.name, sandbox=zygote.sandbox, seed=seed)
+    run = SubmissionRun(submission, zygote, seed, limits)
+    try:
+        for module in modules or MODULES:
+            checks = load_checks(module)
+            sub = run.exercise(module)
+            try:
+                results = [run_check(check, sub, seed) for check in checks]
+            finally:
+                sub.close()
+            apply_requirements(report, checks, results)
+            report.results.extend(results)
+    finally:
+        run.close()
+    report.notes = run.notes
+    report.seconds = time.monotonic() - start
+    return report
