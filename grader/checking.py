@@ -51,11 +51,16 @@ class Unavailable(pytest.skip.Exception):
 
 
 class Mismatch(AssertionError):
-    """A wrong answer: what was expected, what came back, and how to see it."""
+    """A wrong answer: what was expected, what came back, and how to see it.
 
-    def __init__(self, message: str, hint: str | None = None):
+    ``data`` optionally carries the tensors behind the message (``inputs``: name ->
+    tensor, ``expected``, ``got``) so that reports can draw them.
+    """
+
+    def __init__(self, message: str, hint: str | None = None, data: dict | None = None):
         self.message = message
         self.hint = hint
+        self.data = data
         super().__init__(message + (f"\nHint: {hint}" if hint else ""))
 
 
@@ -216,7 +221,9 @@ def expect_tensor(got, expected: torch.Tensor, *, call: str, inputs: dict | None
         if exp.numel() <= 64:
             msg += f"\nExpected:\n{show(exp)}\nGot:\n{show(act)}"
         msg += inputs_block(inputs)
-        raise Mismatch(msg, hint)
+        data = {"call": call, "expected": exp, "got": act,
+                "inputs": {k: v for k, v in (inputs or {}).items() if isinstance(v, torch.Tensor)}}
+        raise Mismatch(msg, hint, data)
     return got
 
 

@@ -29,6 +29,9 @@ class Zygote:
     def __init__(self, slot: int = 0, start_timeout: float = 180.0):
         self.slot = slot
         self.start_timeout = start_timeout
+        self._start()
+
+    def _start(self) -> None:
         cmd, env, self.sandbox = sandbox.worker_command()
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.proc = subprocess.Popen(
@@ -61,7 +64,13 @@ class Zygote:
         self.counter = (self.counter + 1) % 10_000
         return 200_000 + (self.slot % 50) * 10_000 + self.counter
 
+    def restart(self) -> None:
+        self.close()
+        self._start()
+
     def spawn(self, limits: dict) -> "Child":
+        if not self.alive():
+            self.restart()
         self.wait_ready()
         child_id = next(self._ids)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -83,11 +92,13 @@ class Zygote:
         return self.proc.poll() is None
 
     def close(self) -> None:
-        self.send({"op": "exit"})
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
+        """End the zygote and every child: killing bubblewrap ends its PID namespace."""
+        if self.sandbox == "none" and self.alive():  # no namespace: the zygote kills its children
+            self.send({"op": "exit"})
+            try:
+                self.proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                pass
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except OSError:

@@ -66,26 +66,32 @@ def fmt(x: float) -> str:
     return f"{x:g}" if x == int(x) else f"{x:.2f}"
 
 
-def terminal(report: Report, verbose: bool = False) -> str:
+def terminal(report: Report, verbose: bool = False, lang: str = "en") -> str:
     """Points per exercise and, for each exercise not at full marks, its first failure."""
-    out = [f"Submission {report.submission}  ({SANDBOX_NOTE.get(report.sandbox, report.sandbox)})", ""]
+    from grader.feedback import i18n
+
+    words = i18n.ui(lang)
+    out = [f"{words['submission']} {report.submission}  ({i18n.sandbox_line(report.sandbox, lang)})", ""]
+    if words["runtime_note"]:
+        out[1:1] = [words["runtime_note"]]
     width = max(len(m) for m in MODULES) + 2
     for module in MODULES:
         results = [r for r in report.results if r.module == module]
         if not results:
             continue
         score, total = report.exercise(module)
-        mark = "PASS" if report.full(module) else ("----" if score == 0 else "PART")
+        mark = words["mark"]["full" if report.full(module) else ("none" if score == 0 else "some")]
         out.append(f"  {mark}  {module:<{width}} {fmt(score):>5} / {fmt(total)}")
         shown = results if verbose else [r for r in results if r.score < r.max_score][:1]
         for r in shown:
-            status = "ok" if r.score >= r.max_score else r.status
-            out.append(f"        [{status}] {r.name}  ({fmt(r.score)}/{fmt(r.max_score)})")
+            status = words["short"].get("passed" if r.score >= r.max_score else r.status, r.status)
+            out.append(f"        [{status}] {i18n.title(r, lang)}  ({fmt(r.score)}/{fmt(r.max_score)})")
             if r.score < r.max_score and r.output:
-                for line in r.output.splitlines()[:14]:
+                for line in i18n.translate(r.output, lang).splitlines()[:14]:
                     out.append(f"            {line}")
     out.append("")
-    out.append(f"  Total: {fmt(report.score)} / {fmt(report.max_score)}    ({report.seconds:.1f} s)")
+    out.append(f"  {words['total']}{words['colon']}{fmt(report.score)} / {fmt(report.max_score)}    "
+               f"({report.seconds:.1f} {words['seconds']})")
     for note in report.notes:
-        out.append(f"  Note: {note}")
+        out.append(f"  {words['note']}{words['colon']}{i18n.translate(note, lang)}")
     return "\n".join(out)

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 import torch
 
 from grader.checking import Mismatch, Partial, StudentStopped, Unavailable
-from grader.contract import BASE_FUNCTION, BASE_MODULE, MODULES
+from grader.contract import BASE_FUNCTION, BASE_MODULE, DEFAULT_SEED, MODULES
 from grader.grading import Limits, SubmissionRun
 from grader.submission import Submission
 
 FIXTURES = ("sub", "rng", "seed")
-DEFAULT_SEED = 2024  # the published seed, for self-check; instructors set their own
 
 
 class CheckDefinitionError(Exception):
@@ -44,6 +43,8 @@ class Result:
     status: str  # passed, failed, skipped, error
     output: str
     hidden_detail: str = ""
+    data: dict | None = None  # tensors behind a failure (inputs, expected, got), for pictures
+    hint: str | None = None
 
     def to_gradescope(self) -> dict:
         test = {"name": self.name, "score": round(self.score, 4), "max_score": self.max_score,
@@ -151,7 +152,9 @@ def run_check(check: Check, sub, seed: int) -> Result:
             result.output = getattr(exc, "message", None) or str(exc) or "The check failed."
             hint = getattr(exc, "hint", None)
             if hint:
+                result.hint = hint
                 result.output += f"\nHint: {hint}"
+            result.data = getattr(exc, "data", None)
         elif isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         else:
@@ -163,6 +166,14 @@ def run_check(check: Check, sub, seed: int) -> Result:
         text = "".join(sub.captured)
         result.output += "\nYour code printed:\n" + (text[:600] + (" [...]" if len(text) > 600 else ""))
     return result
+
+
+def grader_error(module: str, exc: BaseException) -> Result:
+    """A visible entry for what the grader itself could not do; the traceback stays hidden."""
+    return Result(module, "grader_error", f"{module}: grader error", 0.0, 1.0, "error",
+                  "Grader error: this exercise could not be graded; it scores 0 for now. "
+                  "Please tell your instructor.",
+                  hidden_detail="".join(traceback.format_exception(exc))[-4000:])
 
 
 def apply_requirements(report: Report, checks: list[Check], results: list[Result]) -> None:
@@ -184,7 +195,11 @@ def grade(submission: Submission, zygote, *, seed: int = DEFAULT_SEED, modules=N
     run = SubmissionRun(submission, zygote, seed, limits)
     try:
         for module in modules or MODULES:
-            checks = load_checks(module)
+            try:
+                checks = load_checks(module)
+            except Exception as exc:  # noqa: BLE001 - a broken check module must not lose the others
+                report.results.append(grader_error(module, exc))
+                continue
             sub = run.exercise(module)
             try:
                 results = [run_check(check, sub, seed) for check in checks]

@@ -125,12 +125,19 @@ def _collect(entries: dict[str, bytes], name: str, kind: str) -> Submission:
 
 def _from_folder(path: str, name: str) -> Submission:
     entries = {}
+    zips = []
     for fname in os.listdir(path):
         full = os.path.join(path, fname)
         if os.path.isfile(full) and not os.path.islink(full) and fname.endswith((".py", ".ipynb")):
             if os.path.getsize(full) <= MAX_TOTAL:
                 with open(full, "rb") as f:
                     entries[fname] = f.read()
+        elif os.path.isfile(full) and not os.path.islink(full) and fname.lower().endswith(".zip"):
+            zips.append(full)
+    # a folder that holds just one zip (Gradescope's /autograder/submission after a zip upload)
+    if len(zips) == 1 and not any(f"{m}.py" in entries for m in MODULES) \
+            and not any(f.endswith(".ipynb") for f in entries):
+        return _from_zip(zips[0], name)
     return _collect(entries, name, "folder")
 
 
@@ -185,6 +192,17 @@ def strip_magics(source: str, index: int, notes: list[str]) -> str:
     return "\n".join(out)
 
 
+def _is_nbgrader_test(cell: dict) -> bool:
+    """An nbgrader autograder-test cell: the course's own feedback code, not the student's.
+
+    nbgrader restores these cells from the course's source at autograde time, and
+    in our course notebooks they only show feedback; the points come from the checks.
+    """
+    meta = cell.get("metadata")
+    meta = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return isinstance(meta, dict) and meta.get("grade") is True and not meta.get("solution")
+
+
 def _from_notebook(data: bytes, name: str, fname: str) -> Submission:
     try:
         nb = json.loads(data)
@@ -194,7 +212,7 @@ def _from_notebook(data: bytes, name: str, fname: str) -> Submission:
         raise SubmissionError(f"{fname} is not a valid Jupyter notebook (JSON with a list of cells).") from None
     sub = Submission(name=name, kind="notebook", cells=[])
     for index, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code" or _is_nbgrader_test(cell):
             continue
         source = cell.get("source", "")
         if isinstance(source, list):

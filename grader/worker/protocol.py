@@ -15,6 +15,7 @@ import json
 import math
 import socket
 import struct
+import sys
 
 HEADER = struct.Struct(">I")
 MAX_MESSAGE = 64 * 1024 * 1024  # bytes of one JSON message
@@ -168,19 +169,16 @@ def _encode(value, depth: int) -> dict:
         return {"t": "exception", "type": type_name(value), "message": safe_str(value)}
     if isinstance(value, type):
         return {"t": "class", "name": safe_str(value, lambda c: f"{c.__module__}.{c.__qualname__}")}
-    module = getattr(cls, "__module__", "") or ""
-    if module.startswith("torch"):
-        import torch
-
+    torch = sys.modules.get("torch")
+    if torch is not None:
         if isinstance(value, torch.Tensor):
             return _encode_tensor(value)
         if isinstance(value, torch.dtype):
             return {"t": "object", "type": "torch.dtype", "repr": str(value)}
         if isinstance(value, torch.Size):
             return {"t": "tuple", "items": [encode(int(v)) for v in value]}
-    if module.startswith("numpy"):
-        import numpy
-
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
         if isinstance(value, numpy.ndarray):
             return _encode_ndarray(value)
         if isinstance(value, numpy.generic) and str(value.dtype) in NUMPY_DTYPES:
