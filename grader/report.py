@@ -87,7 +87,9 @@ def terminal(report: Report, verbose: bool = False, lang: str = "en") -> str:
             status = words["short"].get("passed" if r.score >= r.max_score else r.status, r.status)
             out.append(f"        [{status}] {i18n.title(r, lang)}  ({fmt(r.score)}/{fmt(r.max_score)})")
             if r.score < r.max_score and r.output:
-                for line in i18n.translate(r.output, lang).splitlines()[:14]:
+                lines = r.output.splitlines()
+                lines = lines[:14] + [x for x in lines[14:] if x.startswith("Hint: ")]  # never cut the hint
+                for line in i18n.translate("\n".join(lines), lang).splitlines():
                     out.append(f"            {line}")
     out.append("")
     out.append(f"  {words['total']}{words['colon']}{fmt(report.score)} / {fmt(report.max_score)}    "
