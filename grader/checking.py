@@ -196,9 +196,12 @@ def expect_tensor(got, expected: torch.Tensor, *, call: str, inputs: dict | None
     if meta is not None and not meta.plain:
         raise Mismatch(f"`{call}` returned a {meta.cls}, a subclass of torch.Tensor; "
                        f"return a plain torch.Tensor.", hint)
+    tensors = {k: v for k, v in (inputs or {}).items() if isinstance(v, torch.Tensor)}
     if tuple(got.shape) != tuple(expected.shape):
+        data = {"call": call, "expected": expected.detach().to(torch.float64),
+                "got": None if got.is_complex() else got.detach().to(torch.float64), "inputs": tensors}
         raise Mismatch(f"`{call}` has shape {fmt_shape(got.shape)}; expected "
-                       f"{fmt_shape(expected.shape)}{where}.", hint)
+                       f"{fmt_shape(expected.shape)}{where}.", hint, data)
     if dtype is not None and got.dtype != dtype:
         raise Mismatch(f"`{call}` has dtype {str(got.dtype).replace('torch.', '')}; expected "
                        f"{str(dtype).replace('torch.', '')}{where}.", hint)
@@ -221,8 +224,7 @@ def expect_tensor(got, expected: torch.Tensor, *, call: str, inputs: dict | None
         if exp.numel() <= 64:
             msg += f"\nExpected:\n{show(exp)}\nGot:\n{show(act)}"
         msg += inputs_block(inputs)
-        data = {"call": call, "expected": exp, "got": act,
-                "inputs": {k: v for k, v in (inputs or {}).items() if isinstance(v, torch.Tensor)}}
+        data = {"call": call, "expected": exp, "got": act, "inputs": tensors}
         raise Mismatch(msg, hint, data)
     return got
 

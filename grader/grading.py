@@ -145,13 +145,16 @@ class Sub:
         except (WorkerTimeout, WorkerDied, OSError) as exc:
             raise RuntimeError(f"the grader could not start a worker: {exc}") from None
         setup = {"op": "setup", "files": run.files(), "module": self.module, "seed": run.seed}
+        load_seconds = run.limits.import_seconds
         if notebook:
             setup["cells"] = run.submission.cells
             setup["aliases"] = run.aliases()
+            setup["cell_seconds"] = run.limits.call_seconds
+            load_seconds += run.limits.call_seconds * len(run.submission.cells)
         try:
-            response = child.request(setup, self._timeout(run.limits.import_seconds))
+            response = child.request(setup, self._timeout(load_seconds))
         except WorkerTimeout:
-            self.unavailable = f"{fname} did not finish loading within {run.limits.import_seconds:g} s " \
+            self.unavailable = f"{fname} did not finish loading within {load_seconds:g} s " \
                                "(an endless loop or a long computation at import time?)."
             raise Unavailable(self.unavailable) from None
         except WorkerDied:

@@ -1,18 +1,27 @@
 """Run a notebook's code cells, in order, as one module namespace.
 
 A failing cell is reported and the next cells still run, so the definitions made
-by other cells survive. The contract's module names are registered as aliases of
-the notebook's namespace, so that ``from cross_correlation import corr2d`` inside a
-cell finds the notebook's own ``corr2d``.
+by other cells survive; a cell that runs longer than ``cell_seconds`` is
+interrupted the same way. The contract's module names are registered as aliases
+of the notebook's namespace, so that ``from cross_correlation import corr2d``
+inside a cell finds the notebook's own ``corr2d``.
 """
 from __future__ import annotations
 
+import signal
 import sys
 import types
 
 
+class CellTimeout(BaseException):
+    """Raised inside a cell that ran too long."""
 
-def run_cells(cells, aliases, workdir):
+
+def _alarm(signum, frame):
+    raise CellTimeout("the cell ran too long and was interrupted")
+
+
+def run_cells(cells, aliases, workdir, cell_seconds=10.0):
     from session import describe_exception
 
     module = types.ModuleType("__notebook__")
@@ -21,14 +30,22 @@ def run_cells(cells, aliases, workdir):
     for name in aliases:
         sys.modules[name] = module
     report = []
-    for index, source in cells:
-        filename = f"<cell {index}>"
-        try:
-            code = compile(source, filename, "exec")
-            exec(code, module.__dict__)  # noqa: S102 - this is the sandboxed worker
-        except BaseException as exc:  # noqa: BLE001 - a failing cell must not stop the others
-            info = describe_exception(exc, workdir)
-            if isinstance(exc, SyntaxError):
-                info["where"]["file"] = filename
-            report.append({"cell": index, **info})
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        for index, source in cells:
+            filename = f"<cell {index}>"
+            try:
+                code = compile(source, filename, "exec")
+                signal.setitimer(signal.ITIMER_REAL, cell_seconds)
+                try:
+                    exec(code, module.__dict__)  # noqa: S102 - this is the sandboxed worker
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            except BaseException as exc:  # noqa: BLE001 - a failing cell must not stop the others
+                info = describe_exception(exc, workdir)
+                if isinstance(exc, SyntaxError):
+                    info.setdefault("where", {})["file"] = filename
+                report.append({"cell": index, **info})
+    finally:
+        signal.signal(signal.SIGALRM, previous)
     return module, report

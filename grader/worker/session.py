@@ -76,7 +76,8 @@ class Session:
         self.reseed(int(request.get("seed", 0)))
         cells = request.get("cells")
         if cells is not None:
-            module, report = notebook.run_cells(cells, request.get("aliases", []), self.workdir)
+            module, report = notebook.run_cells(cells, request.get("aliases", []), self.workdir,
+                                                float(request.get("cell_seconds", 10.0)))
             self.target = module
             return {"status": "ok", "cells": report}
         name = request["module"]
