@@ -149,13 +149,19 @@ def describe(value) -> str:
 
 
 def show(t: torch.Tensor, limit: int = 64) -> str:
-    """The values of a small tensor, for feedback."""
+    """The values of a small tensor, one row per line, for feedback."""
     if t.numel() > limit:
         return f"<{describe(t)}>"
-    with torch.no_grad():
-        text = repr(t.detach().to(torch.float64) if t.is_floating_point() else t.detach())
-    return text.replace("tensor(", "").replace(", dtype=torch.float64)", ")").rstrip(")") \
-        .replace("\n       ", "\n ")
+    values = t.detach()
+    if values.dim() == 0:
+        return f"{values.item():.6g}"
+    if values.dim() == 1:
+        values = values[None]
+    elif values.dim() > 2:
+        return f"<{describe(t)}>"
+    cells = [[(f"{v:.6g}" if isinstance(v, float) else str(v)) for v in row] for row in values.tolist()]
+    width = max((len(c) for row in cells for c in row), default=1)
+    return "\n".join("[" + "  ".join(c.rjust(width) for c in row) + "]" for row in cells)
 
 
 def fmt_inputs(inputs: dict | None) -> str:

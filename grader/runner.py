@@ -176,11 +176,17 @@ def grader_error(module: str, exc: BaseException) -> Result:
                   hidden_detail="".join(traceback.format_exception(exc))[-4000:])
 
 
-def apply_requirements(report: Report, checks: list[Check], results: list[Result]) -> None:
-    """Failures of checks that build on corr2d become skips while corr2d itself fails."""
+def apply_requirements(report: Report, checks: list[Check], results: list[Result],
+                       supplied: tuple[str, ...] = ()) -> None:
+    """Failures of checks that build on corr2d become skips while corr2d itself fails.
+
+    Only where the prerequisite was graded in this run and was the submission's own
+    (not the grader's fallback, ``supplied``), since only then is it known to be wrong.
+    """
     for check, result in zip(checks, results):
         for module in check.requires:
-            if result.status == "failed" and not report.full(module):
+            graded = any(r.module == module for r in report.results)
+            if result.status == "failed" and graded and module not in supplied and not report.full(module):
                 name = BASE_FUNCTION if module == BASE_MODULE else module
                 result.status = "skipped"
                 result.score = 0.0
@@ -205,7 +211,7 @@ def grade(submission: Submission, zygote, *, seed: int = DEFAULT_SEED, modules=N
                 results = [run_check(check, sub, seed) for check in checks]
             finally:
                 sub.close()
-            apply_requirements(report, checks, results)
+            apply_requirements(report, checks, results, (BASE_MODULE,) if run.uses_fallback else ())
             report.results.extend(results)
     finally:
         run.close()

@@ -50,11 +50,23 @@ def preload() -> None:
         torch.set_num_interop_threads(1)
     except RuntimeError:
         pass
-    for name in ("scipy.signal", "sympy", "probes", "notebook"):
+    for name in ("scipy.signal", "sympy", "probes", "notebook", "session"):
         try:
             __import__(name)
         except ImportError:
             pass
+    warm_up(torch)
+
+
+def warm_up(torch) -> None:
+    """Pay torch's first-use costs (autograd, conv2d backward, optimisers) once, before forking."""
+    x = torch.rand(1, 1, 5, 6, requires_grad=True)
+    w = torch.nn.Parameter(torch.rand(1, 1, 2, 3))
+    out = torch.nn.functional.conv2d(x, w) + x[..., :4, :4].unfold(2, 2, 1).sum()
+    out.sum().backward()
+    torch.optim.SGD([w], lr=0.1).step()
+    torch.einsum("ij,jk->ik", torch.rand(2, 3), torch.rand(3, 2))
+    torch.manual_seed(0)
 
 
 def kill_uid(uid: int) -> None:

@@ -1,0 +1,196 @@
+"""Checks of correlation_as_matmul.py: corr2d as one matrix product, by unfolding X or by expanding K.
+
+Oracles: numpy's ``sliding_window_view`` for the windows, the index formula
+``W[i * out_w + j, (i + a) * n_w + (j + b)] = K[a, b]`` for the kernel matrix, and
+``scipy.signal.correlate2d(..., mode="valid")`` for corr2d.
+"""
+from __future__ import annotations
+
+import hypothesis.extra.numpy as hnp
+import numpy as np
+import scipy.signal
+import torch
+from hypothesis import Phase, given, settings, strategies as st
+from numpy.lib.stride_tricks import sliding_window_view
+
+from grader.checking import GRADER_SETTINGS, Mismatch, describe, expect_tensor, fmt_shape, points, requires
+
+SHAPES = (((5, 7), (2, 3)), ((6, 4), (3, 1)), ((4, 6), (1, 4)), ((7, 5), (4, 2)))
+
+
+def randn(shape, rng, dtype=torch.float32) -> torch.Tensor:
+    return ((torch.randn(shape, generator=rng, dtype=torch.float64) * 10).round() / 10).to(dtype)
+
+
+def windows(X: torch.Tensor, kernel_shape) -> torch.Tensor:
+    k_h, k_w = kernel_shape
+    view = sliding_window_view(X.double().numpy(), (k_h, k_w))  # (out_h, out_w, k_h, k_w)
+    return torch.from_numpy(view.reshape(-1, k_h * k_w).copy())
+
+
+def kernel_matrix_oracle(K: torch.Tensor, input_shape) -> torch.Tensor:
+    (n_h, n_w), (k_h, k_w) = input_shape, K.shape
+    out_h, out_w = n_h - k_h + 1, n_w - k_w + 1
+    W = np.zeros((out_h * out_w, n_h * n_w))
+    k = K.double().numpy()
+    for i in range(out_h):
+        for j in range(out_w):
+            for a in range(k_h):
+                for b in range(k_w):
+                    W[i * out_w + j, (i + a) * n_w + (j + b)] = k[a, b]
+    return torch.from_numpy(W)
+
+
+def corr(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
+    return torch.from_numpy(scipy.signal.correlate2d(X.double().numpy(), K.double().numpy(), mode="valid"))
+
+
+def unfold_hint(got, X, kernel_shape) -> str:
+    k_h, k_w = kernel_shape
+    if isinstance(got, torch.Tensor):
+        want = windows(X, kernel_shape)
+        if tuple(got.shape) == tuple(want.T.shape):
+            return ("Your result is transposed: one row per output position (out_h * out_w rows), one column per "
+                    "kernel entry. torch.nn.functional.unfold returns the transpose of this layout.")
+        if tuple(got.shape) == tuple(want.shape):
+            act = got.detach().double()
+            column_major = torch.from_numpy(sliding_window_view(X.double().numpy(), (k_h, k_w))
+                                            .transpose(0, 1, 3, 2).reshape(-1, k_h * k_w).copy())
+            if torch.allclose(act, column_major, atol=1e-4):
+                return ("Each window is flattened column by column; flatten it row-major, "
+                        "X[i:i + k_h, j:j + k_w].reshape(-1).")
+            out_w = X.shape[1] - k_w + 1
+            out_h = X.shape[0] - k_h + 1
+            order = torch.from_numpy(sliding_window_view(X.double().numpy(), (k_h, k_w))
+                                     .transpose(1, 0, 2, 3).reshape(-1, k_h * k_w).copy())
+            if torch.allclose(act, order, atol=1e-4) and out_h > 1 and out_w > 1:
+                return "The windows are listed column by column; row r is output position (r // out_w, r % out_w)."
+    return ("Row r is X[i:i + k_h, j:j + k_w].reshape(-1) with (i, j) = (r // out_w, r % out_w), "
+            "out_w = n_w - k_w + 1.")
+
+
+@points(2)
+def test_unfold_random(sub, rng):
+    """unfold(X, kernel_shape) lists every window, row-major, on non-square images and kernels"""
+    for x_shape, k_shape in SHAPES:
+        X = randn(x_shape, rng)
+        got = sub.call("unfold", X, k_shape)
+        expect_tensor(got, windows(X, k_shape), call=f"unfold(X, {k_shape})", inputs={"X": X},
+                      hint=unfold_hint(got, X, k_shape))
+
+
+@points(1)
+def test_unfold_float64_and_edge_shapes(sub, rng):
+    """unfold keeps float64 and handles 1x1 windows and windows as large as the image"""
+    X = randn((4, 6), rng, torch.float64)
+    for k_shape in ((2, 3), (1, 1), (4, 6), (4, 1)):
+        got = sub.call("unfold", X, k_shape)
+        expect_tensor(got, windows(X, k_shape), call=f"unfold(X, {k_shape})", inputs={"X": X},
+                      dtype=torch.float64,
+                      hint="Keep X's dtype (build the result from X, or with X.new_zeros)." if
+                      isinstance(got, torch.Tensor) and got.dtype != torch.float64 else unfold_hint(got, X, k_shape))
+
+
+@points(1)
+@requires("cross_correlation")
+def test_corr2d_matmul_book(sub):
+    """corr2d_matmul gives the chapter's 19, 25, 37, 43"""
+    X = torch.arange(9.0).reshape(3, 3)
+    K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+    expect_tensor(sub.call("corr2d_matmul", X, K), corr(X, K), call="corr2d_matmul(X, K)", inputs={"X": X, "K": K},
+                  hint="unfold(X, K.shape) @ K.reshape(-1), reshaped to (out_h, out_w).")
+
+
+@points(2)
+@requires("cross_correlation")
+def test_corr2d_matmul_random(sub, rng):
+    """corr2d_matmul equals scipy.signal.correlate2d on non-square inputs, float32 and float64"""
+    for index, (x_shape, k_shape) in enumerate(SHAPES):
+        dtype = torch.float64 if index % 2 else torch.float32
+        X, K = randn(x_shape, rng, dtype), randn(k_shape, rng, dtype)
+        got = sub.call("corr2d_matmul", X, K)
+        hint = "unfold(X, K.shape) @ K.reshape(-1), reshaped to (out_h, out_w) = (n_h - k_h + 1, n_w - k_w + 1)."
+        out = (x_shape[0] - k_shape[0] + 1, x_shape[1] - k_shape[1] + 1)
+        if isinstance(got, torch.Tensor) and got.dtype != dtype:
+            hint = ("Keep the inputs' dtype: build unfold's result from X (or with X.new_zeros), not with "
+                    "torch.zeros, and do not convert with .float().")
+        elif isinstance(got, torch.Tensor) and tuple(got.shape) != out and tuple(got.shape) == out[::-1]:
+            hint = "Your result has the transposed shape: reshape to (out_h, out_w), rows first."
+        expect_tensor(got, corr(X, K), call="corr2d_matmul(X, K)", inputs={"X": X, "K": K}, dtype=dtype, hint=hint)
+
+
+def kernel_matrix_hint(got, K, input_shape) -> str:
+    (n_h, n_w), (k_h, k_w) = input_shape, K.shape
+    out_h, out_w = n_h - k_h + 1, n_w - k_w + 1
+    want = (out_h * out_w, n_h * n_w)
+    if isinstance(got, torch.Tensor) and tuple(got.shape) != want and tuple(got.shape) == want[::-1]:
+        return "Your W is transposed: one row per output position, one column per input pixel."
+    if isinstance(got, torch.Tensor) and tuple(got.shape) == want and out_h > 1:
+        act, exp = got.detach().double(), kernel_matrix_oracle(K, input_shape)
+        if torch.allclose(act[:out_w], exp[:out_w], atol=1e-4) and bool((act[out_w:] == 0).all()):
+            return ("Only the rows of the first output row (i = 0) are filled: is a `return` indented inside the "
+                    "outer loop?")
+    return (f"Row i * out_w + j holds K[a, b] in column (i + a) * n_w + (j + b), here with n_w = {n_w} and "
+            f"out_w = {out_w}, and zeros elsewhere. Pixel columns step by n_w per image row, not by out_w.")
+
+
+@points(2)
+@requires("cross_correlation")
+def test_kernel_matrix_entries(sub, rng):
+    """kernel_matrix(K, input_shape) has K's entries exactly where the windows put them, zeros elsewhere"""
+    for x_shape, k_shape in SHAPES:
+        K = randn(k_shape, rng)
+        K[K == 0] = 0.5  # every kernel entry visible
+        got = sub.call("kernel_matrix", K, x_shape)
+        expect_tensor(got, kernel_matrix_oracle(K, x_shape), call=f"kernel_matrix(K, {x_shape})",
+                      inputs={"K": K}, hint=kernel_matrix_hint(got, K, x_shape))
+
+
+@points(1)
+@requires("cross_correlation")
+def test_kernel_matrix_float64(sub, rng):
+    """kernel_matrix keeps float64: a float64 kernel gives a float64 matrix"""
+    K = randn((2, 3), rng, torch.float64)
+    got = sub.call("kernel_matrix", K, (4, 5))
+    expect_tensor(got, kernel_matrix_oracle(K, (4, 5)), call="kernel_matrix(K, (4, 5))", inputs={"K": K},
+                  dtype=torch.float64,
+                  hint="Allocate W with K.new_zeros(...) (or torch.zeros(..., dtype=K.dtype)); torch.zeros(...) "
+                       "alone is float32." if isinstance(got, torch.Tensor) and got.dtype != torch.float64
+                  else kernel_matrix_hint(got, K, (4, 5)))
+
+
+# Stop at the first failing example. No shrinking: the generated inputs are already small, and
+# shrinking costs a second or two per wrong submission, which a class batch pays many times.
+FAST_FAILURE = settings(GRADER_SETTINGS, report_multiple_bugs=False,
+                        phases=(Phase.explicit, Phase.generate))
+
+
+@st.composite
+def image_and_kernel(draw):
+    n_h, n_w = draw(st.integers(1, 7)), draw(st.integers(1, 7))
+    k_h, k_w = draw(st.integers(1, n_h)), draw(st.integers(1, n_w))
+    values = st.integers(-4, 4).map(float)
+    X = draw(hnp.arrays(np.float32, (n_h, n_w), elements=values))
+    K = draw(hnp.arrays(np.float32, (k_h, k_w), elements=values))
+    return torch.from_numpy(X), torch.from_numpy(K)
+
+
+@points(1)
+@requires("cross_correlation")
+@settings(FAST_FAILURE)
+@given(case=image_and_kernel())
+def test_kernel_matrix_applies_corr2d(sub, case):
+    """(W @ X.reshape(-1)).reshape(out_h, out_w) equals corr2d(X, K) for every shape (property-based)"""
+    X, K = case
+    got = sub.call("kernel_matrix", K, tuple(X.shape))
+    call = f"kernel_matrix(K, {tuple(X.shape)})"
+    (n_h, n_w), (k_h, k_w) = X.shape, K.shape
+    out = (n_h - k_h + 1, n_w - k_w + 1)
+    if not isinstance(got, torch.Tensor):
+        raise Mismatch(f"`{call}` returned {describe(got)}; expected a torch.Tensor.")
+    if tuple(got.shape) != (out[0] * out[1], n_h * n_w):
+        raise Mismatch(f"`{call}` has shape {fmt_shape(got.shape)}; expected ({out[0] * out[1]}, {n_h * n_w}) "
+                       f"(out_h * out_w, n_h * n_w) for K {fmt_shape(K.shape)}.", kernel_matrix_hint(got, K, X.shape))
+    applied = (got.detach().double() @ X.double().reshape(-1)).reshape(out)
+    expect_tensor(applied, corr(X, K), call=f"(W @ X.reshape(-1)).reshape{out} with W = {call}",
+                  inputs={"X": X, "K": K}, hint=kernel_matrix_hint(got, K, X.shape))

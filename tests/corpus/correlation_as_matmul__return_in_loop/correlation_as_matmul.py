@@ -1,0 +1,24 @@
+import torch
+
+
+def unfold(X, kernel_shape):
+    kh, kw = kernel_shape
+    oh, ow = X.shape[0] - kh + 1, X.shape[1] - kw + 1
+    return X.unfold(0, kh, 1).unfold(1, kw, 1).reshape(oh * ow, kh * kw)
+
+
+def corr2d_matmul(X, K):
+    oh, ow = X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1
+    return (unfold(X, K.shape) @ K.reshape(-1)).reshape(oh, ow)
+
+
+def kernel_matrix(K, input_shape):
+    nh, nw = input_shape
+    kh, kw = K.shape
+    oh, ow = nh - kh + 1, nw - kw + 1
+    W = K.new_zeros((oh * ow, nh * nw))
+    for i in range(oh):
+        for j in range(ow):
+            for a in range(kh):
+                W[i * ow + j, (i + a) * nw + j:(i + a) * nw + j + kw] = K[a]
+        return W

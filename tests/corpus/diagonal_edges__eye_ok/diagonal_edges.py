@@ -1,0 +1,16 @@
+import torch
+
+from cross_correlation import corr2d
+
+EDGE_KERNEL = torch.tensor([[1.0, -1.0]])
+
+
+def diagonal_image(n=8):
+    return torch.eye(n)
+
+
+def edge_response(X):
+    return corr2d(X, EDGE_KERNEL)
+
+
+APPLY_K = "diagonal"

@@ -1,0 +1,18 @@
+import numpy as np
+import torch
+
+from cross_correlation import corr2d
+
+EDGE_KERNEL = torch.tensor([[1.0, -1.0]])
+
+
+def diagonal_image(n=8):
+    return np.eye(n)
+
+
+def edge_response(X):
+    return corr2d(X, EDGE_KERNEL)
+
+
+# K only detects vertical edges, so a diagonal gives nothing
+APPLY_K = "nothing"
