@@ -1,0 +1,151 @@
+"""One parallel grader of ``grader batch``: a trusted process that keeps one Zygote for all its work.
+
+The batch parent starts it as ``python -m grader.batch_worker SLOT PARENT_PID``. It
+starts its zygote (torch is imported once here and once in the zygote, not once per
+student), says ``ready``, then reads tasks as JSON lines on stdin and answers each
+with one JSON line on the original stdout. Everything it prints otherwise goes to
+stderr, so a stray print cannot corrupt that channel. It never runs student code:
+that happens only in the zygote's children. It dies with its parent
+(PR_SET_PDEATHSIG), and ends when its task pipe is closed.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+
+PR_SET_PDEATHSIG = 1
+GRADER_ERROR = ("Grader error: grading this submission failed inside the grader ({what}); "
+                "it scores 0 for now. Please tell your instructor.")
+
+
+def die_with_parent(parent: int) -> None:
+    """SIGKILL when the parent ends; if it already has, end now."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl (not Linux): the closed task pipe still ends us
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def zero_report(student: str, message: str, seed: int, modules, sandbox: str = "none"):
+    """A report of zeros, one entry per check of ``modules``, carrying ``message``."""
+    from grader.runner import Report, Result, load_checks
+
+    report = Report(submission=student, seed=seed, sandbox=sandbox, error=message)
+    for module in modules:
+        for check in load_checks(module):
+            report.results.append(Result(module, check.function, check.title, 0.0, check.points,
+                                         "skipped", f"Skipped: {message}"))
+    report.notes.append(message)
+    return report
+
+
+def payload(report, status: str, modules, error: str | None = None) -> dict:
+    """The plain data the parent records: no object of ours crosses the pipe."""
+    from grader import report as rep
+
+    return {"op": "result", "status": status, "error": error,
+            "total": report.score, "max_total": report.max_score,
+            "exercises": {m: list(report.exercise(m)) for m in modules},
+            "results": rep.to_gradescope(report), "feedback": rep.terminal(report),
+            "sandbox": report.sandbox, "seconds": report.seconds}
+
+
+def grader_error(task: dict, what: str, detail: str, sandbox: str = "none") -> dict:
+    """The zero row for a submission the grader failed on; the traceback stays hidden from students."""
+    message = GRADER_ERROR.format(what=what)
+    report = zero_report(task["student"], message, task["seed"], task["modules"], sandbox)
+    data = payload(report, "grader_error", task["modules"], error=f"{what}\n{detail}".strip())
+    data["results"]["extra_data"]["grader_error"] = detail[-4000:]
+    return data
+
+
+def grade_task(task: dict, zygote) -> dict:
+    from grader.runner import grade
+    from grader.submission import SubmissionError, load
+
+    start = time.monotonic()
+    modules = task["modules"]
+    try:
+        if task.get("reject"):
+            raise SubmissionError(task["reject"])
+        submission = load(task["path"])
+    except SubmissionError as exc:
+        report = zero_report(task["student"], str(exc), task["seed"], modules, zygote.sandbox)
+        status, error = "unreadable", str(exc)
+    else:
+        report = grade(submission, zygote, seed=task["seed"], modules=modules)
+        broken = [f"{r.module}.{r.function}" for r in report.results if r.status == "error"]
+        status = "check_error" if broken else "graded"
+        error = f"checks that could not run (grader error): {', '.join(broken)}" if broken else None
+    report.seconds = time.monotonic() - start
+    return payload(report, status, modules, error=error)
+
+
+def warm_up() -> None:
+    """Import torch, the runner and every check module now, while the zygote imports torch too."""
+    from grader import report  # noqa: F401
+    from grader.contract import MODULES
+    from grader.runner import load_checks
+
+    for module in MODULES:
+        try:
+            load_checks(module)
+        except Exception:  # noqa: BLE001 - grade() reports a broken check module where it belongs
+            pass
+
+
+def serve(slot: int, tasks, answer) -> None:
+    from grader.client import Zygote
+
+    zygote = Zygote(slot=slot)  # torch starts loading in the zygote while we import the checks
+    try:
+        warm_up()
+        zygote.wait_ready()
+        answer({"op": "ready", "sandbox": zygote.sandbox, "pid": os.getpid()})
+        for line in tasks:
+            task = json.loads(line)
+            try:
+                result = grade_task(task, zygote)
+            except Exception as exc:  # noqa: BLE001 - a bug of ours: a visible grader error, then go on
+                result = grader_error(task, type(exc).__name__, traceback.format_exc(), zygote.sandbox)
+            result["id"] = task["id"]
+            answer(result)
+    finally:
+        zygote.close()
+
+
+def main(argv: list[str]) -> None:
+    slot, parent = int(argv[0]), int(argv[1])
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent handles it
+    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    def answer(message: dict) -> None:
+        channel.write(json.dumps(message, ensure_ascii=False) + "\n")
+        channel.flush()
+
+    code = 0
+    try:
+        serve(slot, sys.stdin, answer)
+    except BrokenPipeError:
+        pass  # the parent is gone
+    except BaseException:  # noqa: BLE001 - the parent shows this tail when we end unexpectedly
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stderr.flush()
+        os._exit(code)  # skip torch's slow interpreter teardown
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

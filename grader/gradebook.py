@@ -1,0 +1,176 @@
+"""The class gradebook: one SQLite file, one row per student, written by one process.
+
+``grader batch`` commits each submission in its own transaction, so a batch killed
+at any moment leaves every finished submission recorded exactly once (the student
+is the primary key) and nothing half-written. ``grader export`` reads it back as a
+CSV and as per-student feedback files. Nothing here imports torch.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+from grader.contract import MODULES
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS grades (
+    student     TEXT PRIMARY KEY,
+    entry       TEXT NOT NULL,     -- the file or folder name in the submissions folder
+    fingerprint TEXT NOT NULL,     -- names, sizes and mtimes of its files: a changed one is regraded
+    seed        INTEGER NOT NULL,
+    modules     TEXT NOT NULL,     -- JSON list of the exercises graded, in contract order
+    status      TEXT NOT NULL,     -- graded | unreadable | check_error | grader_error
+    total       REAL NOT NULL,
+    max_total   REAL NOT NULL,
+    results     TEXT NOT NULL,     -- Gradescope results.json
+    feedback    TEXT NOT NULL,     -- the text `grader grade` prints
+    sandbox     TEXT NOT NULL,
+    seconds     REAL NOT NULL,
+    error       TEXT,              -- why an unreadable submission or a grader error scored 0
+    graded_at   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS exercise_points (
+    student   TEXT NOT NULL REFERENCES grades(student) ON DELETE CASCADE,
+    module    TEXT NOT NULL,
+    score     REAL NOT NULL,
+    max_score REAL NOT NULL,
+    PRIMARY KEY (student, module)
+);
+"""
+
+
+@dataclass
+class Row:
+    student: str
+    entry: str
+    fingerprint: str
+    seed: int
+    modules: list[str]
+    status: str
+    total: float
+    max_total: float
+    exercises: dict[str, tuple[float, float]]  # module -> (score, max_score)
+    results: dict
+    feedback: str
+    sandbox: str
+    seconds: float
+    error: str | None = None
+    graded_at: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+
+
+class GradebookError(Exception):
+    """The file is not a gradebook this version can read."""
+
+
+def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
+    if not create and not os.path.isfile(path):
+        raise GradebookError(f"{path} does not exist.")
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")  # readers (export, a watching test) never block the writer
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise GradebookError(f"{path} was written by a newer grader (schema {version}).")
+        if create:
+            conn.executescript(SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif version == 0:
+            raise GradebookError(f"{path} is not a gradebook.")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise GradebookError(f"{path} is not a gradebook ({exc}).") from None
+    return conn
+
+
+def record(conn: sqlite3.Connection, row: Row) -> None:
+    """Replace the student's row and points in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM exercise_points WHERE student = ?", (row.student,))
+        conn.execute(
+            "INSERT OR REPLACE INTO grades (student, entry, fingerprint, seed, modules, status, total, "
+            "max_total, results, feedback, sandbox, seconds, error, graded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (row.student, row.entry, row.fingerprint, row.seed, json.dumps(row.modules), row.status,
+             row.total, row.max_total, json.dumps(row.results, ensure_ascii=False), row.feedback,
+             row.sandbox, row.seconds, row.error, row.graded_at))
+        conn.executemany("INSERT INTO exercise_points (student, module, score, max_score) VALUES (?, ?, ?, ?)",
+                         [(row.student, m, s, mx) for m, (s, mx) in row.exercises.items()])
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def graded(conn: sqlite3.Connection) -> dict[str, tuple]:
+    """student -> (seed, modules list, fingerprint, status) of what is recorded."""
+    rows = conn.execute("SELECT student, seed, modules, fingerprint, status FROM grades")
+    return {s: (seed, json.loads(mods), fp, status) for s, seed, mods, fp, status in rows}
+
+
+def fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    x = round(x, 4)
+    return f"{x:g}" if x != int(x) else str(int(x))
+
+
+def table(conn: sqlite3.Connection) -> list[dict]:
+    """One dict per student, sorted by student: student, each module's points ('' if not graded), total."""
+    points: dict[str, dict[str, float]] = {}
+    for student, module, score in conn.execute("SELECT student, module, score FROM exercise_points"):
+        points.setdefault(student, {})[module] = score
+    out = []
+    for student, total in sorted(conn.execute("SELECT student, total FROM grades")):
+        row = {"student": student}
+        row.update({m: fmt(points.get(student, {}).get(m)) for m in MODULES})
+        row["total"] = fmt(total)
+        out.append(row)
+    return out
+
+
+def to_csv(conn: sqlite3.Connection) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=["student", *MODULES, "total"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(table(conn))
+    return buffer.getvalue()
+
+
+def write_atomic(path: str, text: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def write_feedback(conn: sqlite3.Connection, folder: str, students=None) -> int:
+    """DIR/<student>.txt (terminal feedback) and DIR/<student>.json (results.json); returns the count."""
+    os.makedirs(folder, exist_ok=True)
+    wanted = None if students is None else set(students)
+    count = 0
+    for student, feedback, results in conn.execute("SELECT student, feedback, results FROM grades"):
+        if wanted is not None and student not in wanted:
+            continue
+        write_atomic(os.path.join(folder, f"{student}.txt"), feedback + "\n")
+        write_atomic(os.path.join(folder, f"{student}.json"),
+                     json.dumps(json.loads(results), indent=1, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def problems(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(student, status, error) of every row that did not grade normally."""
+    return list(conn.execute("SELECT student, status, COALESCE(error, '') FROM grades "
+                             "WHERE status != 'graded' ORDER BY student"))

@@ -1,0 +1,240 @@
+"""``grader batch`` and ``grader export`` end to end, driven as a command line in subprocesses."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from grader.contract import MODULES
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ONLY = ["diagonal_edges", "blur_kernel"]  # two quick exercises keep this file fast
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
+
+
+def grader(*args, timeout=240, **kw) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "GRADER_SEED"}
+    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def batch(folder, db, *extra, jobs=1) -> subprocess.CompletedProcess:
+    proc = grader("batch", folder, "--gradebook", db, "--jobs", jobs, "--only", *ONLY, *extra)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+def export(db, out) -> list[dict]:
+    proc = grader("export", db, "--csv", out)
+    assert proc.returncode == 0, proc.stderr
+    with open(out, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def copy_solutions(dest):
+    shutil.copytree(os.path.join(REPO, "solutions"), dest, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def copy_exercises(dest):
+    shutil.copytree(os.path.join(REPO, "exercises"), dest, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def zip_solutions(dest):
+    with zipfile.ZipFile(dest, "w") as z:
+        for name in sorted(os.listdir(os.path.join(REPO, "solutions"))):
+            if name.endswith(".py"):
+                z.write(os.path.join(REPO, "solutions", name), f"hw/{name}")
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory):
+    """A folder of four entries, graded once; the other tests build on its gradebook."""
+    root = tmp_path_factory.mktemp("klass")
+    subs = root / "subs"
+    subs.mkdir()
+    copy_solutions(subs / "alice")
+    copy_exercises(subs / "bob")
+    zip_solutions(subs / "carol.zip")
+    (subs / "notes.txt").write_text("not a submission\n")
+    db = root / "grades.db"
+    proc = batch(subs, db, "--feedback", root / "feedback")
+    return {"root": root, "subs": subs, "db": db, "proc": proc, "csv": export(db, root / "grades.csv")}
+
+
+def full_marks(results: dict) -> bool:
+    return all(t["score"] == t["max_score"] for t in results["tests"]) and results["tests"]
+
+
+def test_batch_gives_the_expected_csv(klass):
+    rows = {r["student"]: r for r in klass["csv"]}
+    assert list(rows) == ["alice", "bob", "carol", "notes.txt"]
+    assert list(klass["csv"][0]) == ["student", *MODULES, "total"]
+    for student in rows:
+        assert all(rows[student][m] == "" for m in MODULES if m not in ONLY), "ungraded exercises stay empty"
+    fb = klass["root"] / "feedback"
+    for student in ("alice", "carol"):
+        results = json.loads((fb / f"{student}.json").read_text())
+        assert full_marks(results)
+        assert float(rows[student]["total"]) == results["score"] > 0
+        assert all(float(rows[student][m]) > 0 for m in ONLY)
+    for student in ("bob", "notes.txt"):
+        assert all(rows[student][m] == "0" for m in ONLY) and rows[student]["total"] == "0"
+    assert "not a submission" in (fb / "notes.txt.txt").read_text()
+    assert "notes.txt" in klass["proc"].stderr and "not a submission" in klass["proc"].stderr
+
+
+def test_rerun_skips_everything(klass):
+    before = sqlite3.connect(klass["db"]).execute("SELECT student, graded_at, seconds FROM grades").fetchall()
+    proc = batch(klass["subs"], klass["db"])
+    assert "Nothing to grade: all 4 submissions are already graded" in proc.stdout
+    after = sqlite3.connect(klass["db"]).execute("SELECT student, graded_at, seconds FROM grades").fetchall()
+    assert before == after
+
+
+def test_regrade_redoes_everything(klass):
+    proc = batch(klass["subs"], klass["db"], "--regrade")
+    assert "Graded 4 of 4" in proc.stdout
+    assert export(klass["db"], klass["root"] / "again.csv") == klass["csv"]
+
+
+def test_a_changed_submission_is_regraded(klass, tmp_path):
+    subs = tmp_path / "subs"
+    shutil.copytree(klass["subs"], subs)
+    db = tmp_path / "grades.db"
+    shutil.copy(klass["db"], db)
+    shutil.copy(os.path.join(REPO, "solutions", "blur_kernel.py"), subs / "bob" / "blur_kernel.py")
+    proc = batch(subs, db)
+    assert "Graded 1 of 1" in proc.stdout
+    rows = {r["student"]: r for r in export(db, tmp_path / "g.csv")}
+    assert float(rows["bob"]["blur_kernel"]) > 0 and rows["bob"]["diagonal_edges"] == "0"
+
+
+# ----------------------------------------------------------------------------- crash safety
+
+def process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, start time) of every process."""
+    table = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            table[int(pid)] = (int(fields[1]), fields[19])
+        except (OSError, IndexError, ValueError):
+            pass
+    return table
+
+
+def descendants(root: int) -> set[tuple[int, str]]:
+    table = process_table()
+    found, frontier = set(), {root}
+    while frontier:
+        kids = {p for p, (pp, _) in table.items() if pp in frontier}
+        found |= {(p, table[p][1]) for p in kids}
+        frontier = kids
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def survivors(procs: set[tuple[int, str]]) -> list[str]:
+    """Those of ``procs`` still running (not zombies), with their command lines."""
+    table = process_table()
+    out = []
+    for pid, start in procs:
+        if pid in table and table[pid][1] == start:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":
+                out.append(f"{pid} {cmdline(pid)[:120]}")
+    return out
+
+
+def committed(db) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM grades").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+def class_of(folder, n):
+    folder.mkdir()
+    for i in range(n):
+        (copy_solutions if i % 2 == 0 else copy_exercises)(folder / f"s{i:02d}")
+    (folder / "stray.py").write_text("print('hi')\n")
+
+
+def test_kill_9_then_resume_matches_an_uninterrupted_run(tmp_path):
+    subs, n = tmp_path / "subs", 6
+    class_of(subs, n)
+    db = tmp_path / "killed.db"
+    cmd = [sys.executable, "-m", "grader", "batch", str(subs), "--gradebook", str(db), "--jobs", "2",
+           "--only", *ONLY, "-q"]
+    proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 180
+    while committed(db) < 1:
+        assert proc.poll() is None and time.monotonic() < deadline, "the batch ended before any commit"
+        time.sleep(0.02)
+    tree = descendants(proc.pid)
+    commands = [cmdline(pid) for pid, _ in tree]
+    assert any("batch_worker" in c for c in commands) and any("runtime.py" in c for c in commands), commands
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_at_kill = committed(db)
+    assert 1 <= done_at_kill < n + 1, "the batch had already finished: nothing was interrupted"
+    deadline = time.monotonic() + 10
+    while survivors(tree) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert survivors(tree) == [], "processes of the killed batch outlived it"
+
+    resumed = batch(subs, db)
+    assert f"{done_at_kill} already graded, skipped" in resumed.stdout
+    reference = tmp_path / "reference.db"
+    batch(subs, reference)
+    assert export(db, tmp_path / "resumed.csv") == export(reference, tmp_path / "reference.csv")
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT student) FROM grades").fetchone() == (n + 1, n + 1)
+    assert conn.execute("SELECT COUNT(*) FROM exercise_points").fetchone()[0] == (n + 1) * len(ONLY)
+
+
+def test_a_hung_grader_is_a_zero_and_the_batch_goes_on(tmp_path):
+    subs = tmp_path / "subs"
+    copy_solutions(subs / "bob")
+    (subs / "notes.txt").write_text("x")
+    db = tmp_path / "grades.db"
+    slow = subs / "bob" / "blur_kernel.py"
+    source = slow.read_text()
+    slow.write_text("import time\ntime.sleep(3)\n" + source)  # stands for anything that stalls a grader
+    proc = batch(subs, db, "--timeout", "1")
+    assert "1 grader error" in proc.stdout and "restarted" in proc.stdout
+    conn = sqlite3.connect(db)
+    rows = dict(conn.execute("SELECT student, status FROM grades"))
+    assert rows == {"bob": "grader_error", "notes.txt": "unreadable"}
+    results = json.loads(conn.execute("SELECT results FROM grades WHERE student = 'bob'").fetchone()[0])
+    assert results["score"] == 0 and results["tests"] and "longer than 1 s" in results["output"]
+    slow.write_text(source)
+    again = batch(subs, db)
+    assert "Graded 1 of 1" in again.stdout, "a grader error is retried by the next run"
+    assert dict(conn.execute("SELECT student, status FROM grades"))["bob"] == "graded"
