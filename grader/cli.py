@@ -49,8 +49,7 @@ def grade_one(path: str, *, seed: int, modules, json_out: str | None = None, zyg
         try:
             submission = load(path)
         except SubmissionError as exc:
-            result = rep.unavailable_report(student_id(path), str(exc), seed, zygote.sandbox)
-            result.results = [r for r in result.results if r.module in modules]
+            result = rep.unavailable_report(student_id(path), str(exc), seed, zygote.sandbox, modules)
         else:
             try:
                 result = grade(submission, zygote, seed=seed, modules=modules, limits=limits)

@@ -104,7 +104,7 @@ def test_sandbox_hides_references_checks_and_network(sub):
     assert not facts["network"]
     assert not facts["etc_writable"]
     assert facts["cwd_writable"]
-    assert facts["tmp_listing"] == [] or all(name.startswith("w") for name in facts["tmp_listing"])
+    assert all(name.startswith(("w", ".zygote")) for name in facts["tmp_listing"])  # own dirs: 0700
     assert 0 < facts["nproc"] <= 64
 
 

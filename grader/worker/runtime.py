@@ -40,6 +40,11 @@ SANDBOXED = os.environ.get("GRADER_SANDBOX") == "bwrap"
 
 def preload() -> None:
     """Import what every child needs, once, before any fork."""
+    if SANDBOXED:  # the zygote's own scratch space (torch caches) is not the children's /tmp
+        private = "/tmp/.zygote"
+        os.makedirs(private, mode=0o700, exist_ok=True)
+        os.environ["TMPDIR"] = private
+        tempfile.tempdir = private
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("MPLBACKEND", "Agg")
     import numpy  # noqa: F401
@@ -82,7 +87,33 @@ def kill_uid(uid: int) -> None:
     os.waitpid(pid, 0)
 
 
+class Reaper:
+    """A small process, forked before torch is imported, that runs ``kill_uid`` on request.
+
+    Forking the warm zygote (hundreds of MB mapped) for every cleanup would stall the
+    next spawn; forking this small process is cheap, and the zygote does not wait.
+    """
+
+    def __init__(self):
+        read, self.write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self.write)
+            with os.fdopen(read, "rb") as requests:
+                for line in requests:
+                    try:
+                        kill_uid(int(line))
+                    except (ValueError, OSError):
+                        pass
+            os._exit(0)
+        os.close(read)
+
+    def kill(self, uid: int) -> None:
+        os.write(self.write, b"%d\n" % uid)
+
+
 def zygote() -> None:
+    reaper = Reaper() if IS_ROOT and SANDBOXED else None
     preload()
     control = socket.socket(fileno=0)
     children: dict[int, dict] = {}  # id -> {"pid", "uid", "dir"}
@@ -125,8 +156,8 @@ def zygote() -> None:
         elif op in ("kill", "done"):
             child = children.pop(int(request["id"]), None)
             if child is not None:
-                if IS_ROOT and child["uid"]:
-                    kill_uid(child["uid"])
+                if reaper is not None and child["uid"]:  # kill -1 reaches only our PID namespace
+                    reaper.kill(child["uid"])
                 else:
                     try:
                         os.killpg(child["pid"], signal.SIGKILL)
@@ -139,7 +170,7 @@ def zygote() -> None:
             break
     for child in children.values():
         try:
-            kill_uid(child["uid"]) if IS_ROOT and child["uid"] else os.killpg(child["pid"], signal.SIGKILL)
+            kill_uid(child["uid"]) if reaper is not None and child["uid"] else os.killpg(child["pid"], signal.SIGKILL)
         except OSError:
             pass
         shutil.rmtree(child["dir"], ignore_errors=True)

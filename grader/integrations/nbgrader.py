@@ -1,0 +1,113 @@
+"""``grader nbgrader COURSE_DIR``: an nbgrader course whose autograded scores come from this grader.
+
+Writes ``COURSE_DIR/nbgrader_config.py`` and ``COURSE_DIR/source/<assignment>/<assignment>.ipynb``
+(one notebook for all the exercises; see ``course_notebook``). Then, in COURSE_DIR, the usual
+nbgrader workflow applies: ``nbgrader generate_assignment <assignment>``, collect submissions
+into ``submitted/<student>/<assignment>/``, ``nbgrader autograde <assignment>``. The
+configuration swaps in ``nbgrader_pipeline``'s preprocessors, so autograde never runs student
+code in a plain kernel and every grade cell's ``auto_score`` is the sandboxed grader's.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+
+from grader.contract import BASE_MODULE, MODULES
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MARKER = "# written by `grader nbgrader`"
+CONFIG = '''{marker}
+"""nbgrader configuration for the d2l "Convolutions for Images" exercises.
+
+Autograded scores come from the sandboxed grader, not from the notebook's kernel:
+``Execute`` is replaced by ``SandboxExecute`` (no kernel; the notebook's code runs only
+in the grader's sandboxed worker) and ``SandboxScores`` writes each grade's auto_score
+after ``SaveAutoGrades``; ``StubSolutions`` gives students the exercises' own stubs.
+See grader/integrations/nbgrader_pipeline.py. Keep this file private: it holds the seed
+of the checks' random inputs.
+"""
+from grader.integrations import nbgrader_pipeline as sandboxed
+
+c = get_config()  # noqa: F821 - defined by nbgrader when it loads this file
+
+c.GenerateAssignment.preprocessors = sandboxed.generate_preprocessors()
+c.Autograde.autograde_preprocessors = sandboxed.autograde_preprocessors()
+c.ClearSolutions.code_stub = {{"python": "raise NotImplementedError"}}
+c.SandboxExecute.seed = {seed}
+'''
+
+
+class CourseError(Exception):
+    """The course cannot be written; the message says why."""
+
+
+def exercise_points(modules) -> dict[str, float]:
+    from grader.runner import load_checks
+
+    return {m: sum(check.points for check in load_checks(m)) for m in modules}
+
+
+def write_course(course_dir: str, *, assignment: str = "conv", seed: int, modules=MODULES,
+                 exercises_dir: str | None = None, solutions_dir: str | None = None,
+                 force: bool = False) -> str:
+    """Write the course; returns the source notebook's path."""
+    import nbformat
+
+    from grader.integrations import course_notebook
+
+    if not assignment.isidentifier():
+        raise CourseError(f"--assignment {assignment!r}: use letters, digits and underscores")
+    modules = [m for m in MODULES if m in modules or m == BASE_MODULE]  # every notebook defines corr2d
+    exercises_dir = exercises_dir or os.path.join(REPO, "exercises")
+    solutions_dir = solutions_dir or os.path.join(REPO, "solutions")
+    if not os.path.isdir(solutions_dir):
+        raise CourseError(f"no reference solutions at {solutions_dir}: run this in the instructors' repository")
+    config = os.path.join(course_dir, "nbgrader_config.py")
+    notebook = os.path.join(course_dir, "source", assignment, f"{assignment}.ipynb")
+    if not force:
+        if os.path.exists(config) and not open(config, encoding="utf-8").read().startswith(MARKER):
+            raise CourseError(f"{config} exists and was not written by `grader nbgrader`; pass --force")
+        if os.path.exists(notebook):
+            raise CourseError(f"{notebook} exists; pass --force to overwrite it")
+    try:
+        nb = course_notebook.build(modules, exercise_points(modules), exercises_dir, solutions_dir)
+    except FileNotFoundError as exc:
+        raise CourseError(str(exc)) from None
+    os.makedirs(os.path.dirname(notebook), exist_ok=True)
+    nbformat.validate(nb)
+    with open(notebook, "w", encoding="utf-8") as f:
+        nbformat.write(nb, f)
+    with open(config, "w", encoding="utf-8") as f:
+        f.write(CONFIG.format(marker=MARKER, seed=int(seed)))
+    return notebook
+
+
+def cmd_nbgrader(args) -> int:
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    modules = args.only or MODULES
+    unknown = [m for m in modules if m not in MODULES]
+    if unknown:
+        print(f"grader: unknown exercise {', '.join(unknown)}; choose from {', '.join(MODULES)}")
+        return 2
+    try:
+        notebook = write_course(args.course_dir, assignment=args.assignment, seed=seed, modules=modules,
+                                force=args.force)
+    except CourseError as exc:
+        print(f"grader nbgrader: {exc}")
+        return 2
+    print(f"Wrote {notebook}\nWrote {os.path.join(args.course_dir, 'nbgrader_config.py')} (seed {seed}; keep it private)")
+    print(f"Next, in {args.course_dir}: nbgrader generate_assignment {args.assignment}; collect submissions into "
+          f"submitted/<student>/{args.assignment}/; nbgrader autograde {args.assignment}")
+    return 0
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("nbgrader", help="write an nbgrader course whose autograde scores come from this grader")
+    p.add_argument("course_dir", metavar="COURSE_DIR")
+    p.add_argument("--assignment", default="conv", help="assignment (and notebook) name (default %(default)s)")
+    p.add_argument("--seed", type=int, default=int(os.environ["GRADER_SEED"]) if "GRADER_SEED" in os.environ else None,
+                   help="the instructor's seed of the checks' random inputs (default: a fresh random one)")
+    p.add_argument("--only", nargs="+", metavar="MODULE",
+                   help=f"only these exercises ({BASE_MODULE} is always included: the notebook defines corr2d)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing notebook or configuration")
+    p.set_defaults(func=cmd_nbgrader)
