@@ -1,0 +1,3 @@
+def corr2d(X, K):
+    while True:
+        pass
