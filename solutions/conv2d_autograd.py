@@ -126,26 +126,13 @@ def reproduce_error():
 ERROR_CAUSE = "shape"
 
 
-class BatchConv2D(nn.Module):
+class BatchConv2D(Conv2D):
     """``Conv2D`` that also accepts the ``(N, 1, H, W)`` layout of ``nn.Conv2d``.
 
-    Parameters
-    ----------
-    kernel_size : tuple of int, (k_h, k_w)
-        Shape of the kernel.
-
-    Attributes
-    ----------
-    weight : nn.Parameter, shape kernel_size
-        The kernel, initialised uniformly in [0, 1).
-    bias : nn.Parameter, shape (1,)
-        The bias, initialised to zero.
+    Same constructor and parameters as ``Conv2D`` (it inherits them): ``weight`` of
+    shape ``kernel_size``, initialised uniformly in [0, 1), and ``bias`` of shape
+    ``(1,)``, initialised to zero. Only ``forward`` changes.
     """
-
-    def __init__(self, kernel_size):
-        super().__init__()
-        self.weight = nn.Parameter(torch.rand(kernel_size))
-        self.bias = nn.Parameter(torch.zeros(1))
 
     def forward(self, X):
         """Cross-correlate each image with the kernel and add the bias.
