@@ -21,7 +21,7 @@ import math
 
 import pytest
 import torch
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from grader.worker.protocol import Foreign, RemoteClass, RemoteException
 
@@ -36,6 +36,9 @@ settings.register_profile(
     print_blob=False,
     derandomize=False,
     suppress_health_check=list(HealthCheck),
+    # No shrinking or explaining: each step is a round trip to the worker, the generated
+    # inputs are small already, and a class batch would pay it for every wrong submission.
+    phases=(Phase.explicit, Phase.generate),
 )
 settings.load_profile("grader")
 GRADER_SETTINGS = settings.get_profile("grader")

@@ -57,7 +57,8 @@ class SubmissionRun:
         self.deadline = time.monotonic() + self.limits.submission_seconds
         self.hung: dict[tuple[str, str], str] = {}
         self.notes: list[str] = list(submission.notes)
-        self.shared = None  # the notebook's child
+        self.shared = None  # the child serving the exercises
+        self.tainted = False
         self.uses_fallback = not submission.defines_corr2d
         if self.uses_fallback:
             self.notes.append(fallback.NOTE)
@@ -75,10 +76,62 @@ class SubmissionRun:
     def exercise(self, module: str) -> "Sub":
         return Sub(self, module)
 
-    def close(self) -> None:
+    def shared_child(self, sub: "Sub"):
+        """The child that serves this submission's exercises, spawned and set up when needed.
+
+        One child serves every exercise (forking a warm worker costs more than grading
+        some exercises); a fresh one replaces it after a crash or a timeout, or once
+        student code has patched torch, numpy or builtins ("tainted"), so that such a
+        patch can only affect the exercise that made it.
+        """
+        if self.shared is not None and (self.shared.closed or self.tainted):
+            self.drop_shared()
+        if self.shared is not None:
+            return self.shared
+        notebook = self.submission.is_notebook
+        try:
+            child = self.zygote.spawn(self.limits.for_child())
+        except (WorkerTimeout, WorkerDied, OSError) as exc:
+            raise RuntimeError(f"the grader could not start a worker: {exc}") from None
+        setup = {"op": "setup", "files": self.files(), "seed": self.seed}
+        load_seconds = self.limits.import_seconds
+        if notebook:
+            setup.update(cells=self.submission.cells, aliases=self.aliases(),
+                         cell_seconds=self.limits.call_seconds)
+            load_seconds += self.limits.call_seconds * len(self.submission.cells)
+        fname = "the notebook" if notebook else "the submission"
+        try:
+            response = child.request(setup, sub._timeout(load_seconds))
+        except WorkerTimeout:
+            sub._fail_load(f"{fname} did not finish loading within {load_seconds:g} s "
+                           "(an endless loop or a long computation at load time?).")
+        except WorkerDied:
+            sub._fail_load(f"{fname} ended the worker process while loading "
+                           "(os._exit, a crash, or a memory/CPU/output limit).")
+        sub._keep_output(response)
+        if response.get("status") != "ok":
+            child.close()
+            sub._fail_load(f"{fname} could not be loaded: {response.get('message', response.get('status'))}")
+        if not self.cell_report_seen:
+            self.cell_report_seen = True
+            for cell in response.get("cells", []):
+                raised = Raised(cell.get("type", "?"), cell.get("message", ""), cell.get("where"))
+                self.notes.append(f"Cell {cell.get('cell')} raised {raised.short_type}: {raised.message[:200]}"
+                                  " (the other cells still ran).")
+        self.shared, self.tainted = child, False
+        return child
+
+    def note_taint(self, response: dict) -> None:
+        if response.get("tainted") and not self.submission.is_notebook:
+            self.tainted = True  # a notebook is one namespace: there is nothing to keep apart
+
+    def drop_shared(self) -> None:
         if self.shared is not None:
             self.shared.close()
-            self.shared = None
+        self.shared, self.tainted = None, False
+
+    def close(self) -> None:
+        self.drop_shared()
 
     def time_left(self) -> float:
         return self.deadline - time.monotonic()
@@ -110,8 +163,7 @@ class Sub:
         self.captured = []
 
     def close(self) -> None:
-        if self.child is not None and not self.run.submission.is_notebook:
-            self.child.close()
+        """Done with this exercise; its child stays for the next one unless it was tainted."""
         self.child = None
 
     def _timeout(self, seconds: float) -> float:
@@ -126,70 +178,47 @@ class Sub:
         if text:
             self.captured.append(text + (" [output truncated]" if response.get("output_truncated") else ""))
 
+    def _fail_load(self, message: str):
+        self.unavailable = message
+        raise Unavailable(message)
+
     def _load(self):
-        """The child for this exercise, spawned and loaded on first use."""
+        """The child serving this exercise, with the exercise's module imported in it."""
         if self.unavailable:
             raise Unavailable(self.unavailable)
-        run = self.run
-        notebook = run.submission.is_notebook
-        if notebook and run.shared is not None and not run.shared.closed:
-            self.child = run.shared
         if self.child is not None and not self.child.closed:
             return self.child
+        run = self.run
         if not run.submission.has_module(self.module):
-            self.unavailable = f"{self.module}.py was not submitted."
-            raise Unavailable(self.unavailable)
-        fname = "the notebook" if notebook else f"{self.module}.py"
+            self._fail_load(f"{self.module}.py was not submitted.")
+        child = run.shared_child(self)
+        fname = "the notebook" if run.submission.is_notebook else f"{self.module}.py"
         try:
-            child = run.zygote.spawn(run.limits.for_child())
-        except (WorkerTimeout, WorkerDied, OSError) as exc:
-            raise RuntimeError(f"the grader could not start a worker: {exc}") from None
-        setup = {"op": "setup", "files": run.files(), "module": self.module, "seed": run.seed}
-        load_seconds = run.limits.import_seconds
-        if notebook:
-            setup["cells"] = run.submission.cells
-            setup["aliases"] = run.aliases()
-            setup["cell_seconds"] = run.limits.call_seconds
-            load_seconds += run.limits.call_seconds * len(run.submission.cells)
-        try:
-            response = child.request(setup, self._timeout(load_seconds))
+            response = child.request({"op": "load", "module": self.module, "seed": run.seed},
+                                     self._timeout(run.limits.import_seconds))
         except WorkerTimeout:
-            self.unavailable = f"{fname} did not finish loading within {load_seconds:g} s " \
-                               "(an endless loop or a long computation at import time?)."
-            raise Unavailable(self.unavailable) from None
+            run.drop_shared()
+            self._fail_load(f"{fname} did not finish importing within {run.limits.import_seconds:g} s "
+                            "(an endless loop or a long computation at import time?).")
         except WorkerDied:
-            self.unavailable = f"{fname} ended the worker process while loading " \
-                               "(os._exit, a crash, or a memory/CPU/output limit)."
-            raise Unavailable(self.unavailable) from None
+            run.drop_shared()
+            self._fail_load(f"{fname} ended the worker process while being imported "
+                            "(os._exit, a crash, or a memory/CPU/output limit).")
         self._keep_output(response)
+        run.note_taint(response)
         status = response.get("status")
         if status == "missing":
-            child.close()
-            self.unavailable = f"{self.module}.py was not submitted."
-        elif status == "raised":
-            child.close()
+            self._fail_load(f"{self.module}.py was not submitted.")
+        if status == "raised":
             raised = Raised(response.get("type", "?"), response.get("message", ""), response.get("where"))
+            where = f" ({raised.where})" if raised.where else ""
             if raised.short_type == "SyntaxError":
-                self.unavailable = f"{fname} has a syntax error: {raised.message}" + \
-                                   (f" ({raised.where})" if raised.where else "")
-            elif raised.short_type == "SystemExit":
-                self.unavailable = f"{fname} called sys.exit() while being imported; remove that call."
-            else:
-                self.unavailable = f"{fname} raised {raised.short_type} while being imported: {raised.message}" + \
-                                   (f" ({raised.where})" if raised.where else "")
-        elif status != "ok":
-            child.close()
-            self.unavailable = f"{fname} could not be loaded: {response.get('message', status)}"
-        if self.unavailable:
-            raise Unavailable(self.unavailable)
-        if notebook:
-            run.shared = child
-            if not run.cell_report_seen:
-                run.cell_report_seen = True
-                for cell in response.get("cells", []):
-                    raised = Raised(cell.get("type", "?"), cell.get("message", ""), cell.get("where"))
-                    run.notes.append(f"Cell {cell.get('cell')} raised {raised.short_type}: {raised.message[:200]}"
-                                     " (the other cells still ran).")
+                self._fail_load(f"{fname} has a syntax error: {raised.message}{where}")
+            if raised.short_type == "SystemExit":
+                self._fail_load(f"{fname} called sys.exit() while being imported; remove that call.")
+            self._fail_load(f"{fname} raised {raised.short_type} while being imported: {raised.message}{where}")
+        if status != "ok":
+            self._fail_load(f"{fname} could not be loaded: {response.get('message', status)}")
         self.child = child
         return child
 
@@ -203,6 +232,7 @@ class Sub:
             response = child.request(message, self._timeout(self.run.limits.call_seconds))
         except WorkerTimeout:
             self.child = None
+            self.run.drop_shared()
             reason = f"it did not finish within {self.run.limits.call_seconds:g} s earlier"
             if hung_key is not None:
                 self.run.hung[hung_key] = reason
@@ -210,9 +240,11 @@ class Sub:
                                  "stopped (an endless loop, or far too slow?).") from None
         except WorkerDied:
             self.child = None
+            self.run.drop_shared()
             raise StudentStopped(f"`{label}` ended the worker process (os._exit, a crash, or a "
                                  "memory/CPU/output limit was hit).") from None
         self._keep_output(response)
+        self.run.note_taint(response)
         status = response.get("status")
         if status == "worker_error":
             raise StudentStopped(f"`{label}` could not be completed by the worker: "
@@ -232,7 +264,8 @@ class Sub:
     # the API used by checks ------------------------------------------------
     def attempt(self, name: str, *args, **kwargs) -> Outcome:
         label = label_of(name, args, kwargs)
-        response = self._request({"op": "call", "name": name, "args": [encode(a) for a in args],
+        response = self._request({"op": "call", "module": self.module, "name": name,
+                                  "args": [encode(a) for a in args],
                                   "kwargs": {k: encode(v) for k, v in kwargs.items()}},
                                  label, hung_key=(self._scope(), name))
         status = response.get("status")
@@ -251,14 +284,14 @@ class Sub:
         return outcome.value
 
     def constant(self, name: str):
-        response = self._request({"op": "get", "name": name}, name)
+        response = self._request({"op": "get", "module": self.module, "name": name}, name)
         return self._value(response, name)
 
     def probe(self, probe: str, name: str, **params) -> dict:
         label = f"{name} ({probe})"
         payload = {"name": encode(name)}
         payload.update({k: encode(v) for k, v in params.items()})
-        response = self._request({"op": "probe", "probe": probe, "params": payload}, label,
+        response = self._request({"op": "probe", "module": self.module, "probe": probe, "params": payload}, label,
                                  hung_key=(self._scope(), name))
         if response.get("status") == "raised":
             raised = Raised(response.get("type", "?"), response.get("message", ""), response.get("where"))

@@ -90,7 +90,7 @@ def sub(zygote, tmp_path):
     run = SubmissionRun(load(str(tmp_path)), zygote, seed=1, limits=Limits(call_seconds=3))
     s = run.exercise("cross_correlation")
     yield s
-    s.close()
+    run.close()
 
 
 @needs_bwrap
@@ -111,12 +111,12 @@ def test_sandbox_hides_references_checks_and_network(sub):
 @needs_bwrap
 def test_sibling_children_cannot_see_each_other(zygote, tmp_path):
     (tmp_path / "cross_correlation.py").write_text(PROBE)
-    run = SubmissionRun(load(str(tmp_path)), zygote, seed=1)
-    first, second = run.exercise("cross_correlation"), run.exercise("cross_correlation")
+    first = SubmissionRun(load(str(tmp_path)), zygote, seed=1).exercise("cross_correlation")
+    second = SubmissionRun(load(str(tmp_path)), zygote, seed=1).exercise("cross_correlation")
     a, b = first.call("facts"), second.call("facts")
     assert a["uid"] != b["uid"] and a["cwd"] != b["cwd"]
-    first.close()
-    second.close()
+    first.run.close()
+    second.run.close()
 
 
 def test_hung_call_is_stopped_and_the_child_replaced(sub):

@@ -61,6 +61,10 @@ def preload() -> None:
         except ImportError:
             pass
     warm_up(torch)
+    import gc
+
+    gc.collect()
+    gc.freeze()  # children share these objects: keep the collector from touching (copying) their pages
 
 
 def warm_up(torch) -> None:

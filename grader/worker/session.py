@@ -33,18 +33,68 @@ def describe_exception(exc: BaseException, workdir: str) -> dict:
     return info
 
 
+WATCHED_MODULES = ("torch", "torch.nn", "torch.nn.functional", "torch.testing", "numpy", "numpy.testing",
+                   "scipy.signal", "builtins", "math", "random")
+WATCHED_CLASSES = ("torch.Tensor", "torch.nn.Module", "torch.nn.parameter.Parameter", "numpy.ndarray")
+
+
+def fingerprint() -> int:
+    """A hash of the shared libraries' namespaces, to notice when student code patches them.
+
+    One child serves all exercises of a submission; once a module has replaced, say,
+    ``torch.allclose`` or ``torch.Tensor.__eq__``, the next exercise gets a fresh child.
+    """
+    import torch
+
+    parts = [id(torch.get_default_dtype())]
+    for name in WATCHED_MODULES:
+        module = sys.modules.get(name)
+        parts.append(hash(tuple(map(id, vars(module).values()))) if module is not None else 0)
+    for qualified in WATCHED_CLASSES:
+        owner, _, attr = qualified.rpartition(".")
+        cls = getattr(sys.modules.get(owner), attr, None) if owner in sys.modules else None
+        if cls is None and owner.startswith("torch.nn"):
+            cls = getattr(sys.modules.get("torch.nn"), attr, None)
+        parts.append(hash(tuple(map(id, vars(cls).values()))) if cls is not None else 0)
+    return hash(tuple(parts))
+
+
+MEMORY_SLACK = 256 << 20  # address space an exercise may keep before the next one gets a fresh child
+
+
+def memory() -> int:
+    """This process's address space in bytes."""
+    import resource
+
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[0]) * resource.getpagesize()
+
+
 class Session:
     def __init__(self, workdir: str, output):
         self.workdir = workdir
         self.output = output
-        self.target = None
+        self.targets: dict[str, object] = {}  # module name -> loaded module (a notebook: one namespace)
+        self.notebook = None
+        self.baseline = None
 
     # requests -------------------------------------------------------------
     def handle(self, request: dict) -> dict:
+        response = self._handle(request)
+        if self.baseline is not None:
+            try:
+                response["tainted"] = fingerprint() != self.baseline or memory() > self.memory_baseline + MEMORY_SLACK
+            except BaseException:  # noqa: BLE001 - a namespace too broken to hash is tainted
+                response["tainted"] = True
+        return response
+
+    def _handle(self, request: dict) -> dict:
         op = request.get("op")
         try:
             if op == "setup":
                 return self.setup(request)
+            if op == "load":
+                return self.load(request)
             self.reseed(int(request.get("seed", 0)))
             if op == "call":
                 return self.call(request)
@@ -75,30 +125,40 @@ class Session:
         importlib.invalidate_caches()
         self.reseed(int(request.get("seed", 0)))
         cells = request.get("cells")
+        report = None
         if cells is not None:
-            module, report = notebook.run_cells(cells, request.get("aliases", []), self.workdir,
-                                                float(request.get("cell_seconds", 10.0)))
-            self.target = module
-            return {"status": "ok", "cells": report}
+            self.notebook, report = notebook.run_cells(cells, request.get("aliases", []), self.workdir,
+                                                       float(request.get("cell_seconds", 10.0)))
+        self.baseline = fingerprint()
+        self.memory_baseline = memory()
+        return {"status": "ok", "cells": report or []}
+
+    def load(self, request: dict) -> dict:
+        """Import the submission's module ``name`` (a notebook: its one namespace)."""
         name = request["module"]
+        if self.notebook is not None:
+            self.targets[name] = self.notebook
+            return {"status": "ok"}
         if not os.path.exists(os.path.join(self.workdir, name + ".py")):
             return {"status": "missing"}
+        self.reseed(int(request.get("seed", 0)))
         try:
-            self.target = importlib.import_module(name)
+            self.targets[name] = importlib.import_module(name)
         except BaseException as exc:  # noqa: BLE001
             return describe_exception(exc, self.workdir)
         return {"status": "ok"}
 
-    def lookup(self, name: str):
-        if self.target is None:
-            raise LookupError("nothing was loaded")
-        namespace = vars(self.target) if isinstance(self.target, types.ModuleType) else self.target
+    def lookup(self, module: str, name: str):
+        target = self.targets.get(module)
+        if target is None:
+            raise LookupError(f"{module} was not loaded")
+        namespace = vars(target) if isinstance(target, types.ModuleType) else target
         if name not in namespace:
             return False, None
         return True, namespace[name]
 
     def call(self, request: dict) -> dict:
-        found, fn = self.lookup(request["name"])
+        found, fn = self.lookup(request["module"], request["name"])
         if not found:
             return {"status": "missing"}
         if not callable(fn):
@@ -112,7 +172,7 @@ class Session:
         return {"status": "returned", "value": encode(value)}
 
     def get(self, request: dict) -> dict:
-        found, value = self.lookup(request["name"])
+        found, value = self.lookup(request["module"], request["name"])
         if not found:
             return {"status": "missing"}
         return {"status": "returned", "value": encode(value)}
@@ -122,7 +182,7 @@ class Session:
         if routine is None:
             return {"status": "worker_error", "message": f"unknown probe {request.get('probe')!r}"}
         params = {k: decode(v) for k, v in request.get("params", {}).items()}
-        found, obj = self.lookup(params.pop("name"))
+        found, obj = self.lookup(request["module"], params.pop("name"))
         if not found:
             return {"status": "missing"}
         try:
