@@ -99,7 +99,6 @@ def load_checks(module: str) -> list[Check]:
         if mark is None or not mark.args or not isinstance(mark.args[0], (int, float)) or mark.args[0] <= 0:
             raise CheckDefinitionError(f"grader/checks/{module}.py: {fname} has no @points(n) with n > 0")
         inner = getattr(getattr(fn, "hypothesis", None), "inner_test", fn)
-        params = [p for p in inspect.signature(inner).parameters if p in FIXTURES or True]
         unknown = [p for p in inspect.signature(fn).parameters if p not in FIXTURES]
         if unknown:
             raise CheckDefinitionError(f"grader/checks/{module}.py: {fname} asks for unknown fixtures {unknown}")
@@ -108,7 +107,6 @@ def load_checks(module: str) -> list[Check]:
         checks.append(Check(module=module, function=fname, title=doc.strip().splitlines()[0],
                             points=float(mark.args[0]), requires=tuple(req.args) if req else (),
                             hidden=_marker(fn, "hidden") is not None, fn=fn))
-        del params
     return checks
 
 
