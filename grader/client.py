@@ -10,7 +10,7 @@ import subprocess
 import time
 
 from grader import sandbox
-from grader.worker.protocol import ProtocolError, recv_msg, send_msg
+from grader.worker.protocol import FIRST_CHILD_UID, ProtocolError, recv_msg, send_msg
 
 
 class WorkerTimeout(Exception):
@@ -62,7 +62,7 @@ class Zygote:
 
     def uid(self) -> int:
         self.counter = (self.counter + 1) % 10_000
-        return 200_000 + (self.slot % 50) * 10_000 + self.counter
+        return FIRST_CHILD_UID + (self.slot % 50) * 10_000 + self.counter
 
     def restart(self) -> None:
         self.close()

@@ -60,6 +60,14 @@ PROBE = textwrap.dedent('''
         out["nproc"] = resource.getrlimit(resource.RLIMIT_NPROC)[0]
         out["as_limit"] = resource.getrlimit(resource.RLIMIT_AS)[0]
         out["pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+        out["pipes"] = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                target = os.readlink(f"/proc/self/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("pipe:"):
+                out["pipes"].append(fd)
         return out
 
     def sleep_forever():
@@ -109,6 +117,7 @@ def test_sandbox_hides_references_checks_and_network(sub):
     assert all(name.startswith(("w", ".zygote")) or name in python_parents
                for name in facts["tmp_listing"]), facts["tmp_listing"]
     assert 0 < facts["nproc"] <= 64
+    assert facts["pipes"] == []  # nothing inherited from the zygote (its reaper's pipe, say)
 
 
 @needs_bwrap

@@ -23,6 +23,7 @@ MAX_ARRAY_BYTES = 16 * 1024 * 1024
 MAX_ITEMS = 10_000
 MAX_DEPTH = 16
 MAX_TEXT = 4_000
+FIRST_CHILD_UID = 200_000  # worker children run as uids from here on (never root, never a system user)
 
 TORCH_DTYPES = (
     "float16", "bfloat16", "float32", "float64", "complex64", "complex128",

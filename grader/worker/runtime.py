@@ -29,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import protocol  # noqa: E402  (the worker directory is its own import root)
-from protocol import encode, recv_msg, send_msg  # noqa: E402
+from protocol import FIRST_CHILD_UID, recv_msg, send_msg  # noqa: E402
 
 OUTPUT_CAP = 8_000  # characters of captured output returned per request
 IS_ROOT = os.geteuid() == 0
@@ -106,7 +106,9 @@ class Reaper:
             with os.fdopen(read, "rb") as requests:
                 for line in requests:
                     try:
-                        kill_uid(int(line))
+                        uid = int(line)
+                        if uid >= FIRST_CHILD_UID:  # never root, never a system user
+                            kill_uid(uid)
                     except (ValueError, OSError):
                         pass
             os._exit(0)
@@ -151,6 +153,8 @@ def zygote() -> None:
             pid = os.fork()
             if pid == 0:
                 control.close()
+                if reaper is not None:  # student code must not be able to ask for kills
+                    os.close(reaper.write)
                 child_main(socket.socket(fileno=fds[0]), workdir, uid, request.get("limits", {}))
                 os._exit(0)  # pragma: no cover - child_main never returns
             for fd in fds:
@@ -258,8 +262,8 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict) -> Non
         os.chdir(workdir)
         output = Output(workdir)
         set_limits(limits)
-        if IS_ROOT and uid:
-            drop_privileges(uid, workdir)
+        if IS_ROOT:  # never keep root, whatever uid was asked for
+            drop_privileges(uid if uid >= FIRST_CHILD_UID else 65534, workdir)
         os.environ.update({"HOME": workdir, "TMPDIR": workdir, "MPLCONFIGDIR": workdir})
         tempfile.tempdir = workdir
         from session import Session
