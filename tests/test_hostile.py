@@ -54,3 +54,40 @@ def test_no_forged_results_file_outside_sandbox(tmp_path):
         if os.path.exists(path):
             data = load_json(path)
             assert data.get("score") != 1000, path
+
+
+def worker_uid_processes() -> list[str]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                status = f.read().splitlines()
+            uid = next(int(line.split()[1]) for line in status if line.startswith("Uid:"))
+            zombie = any(line.startswith("State:") and "Z" in line for line in status)
+        except (OSError, StopIteration):
+            continue
+        if uid >= 200_000 and not zombie:
+            found.append(pid)
+    return found
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="uid separation needs root")
+@pytest.mark.parametrize("case", ["fork_bomb", "infinite_loop", "exit_in_function"])
+def test_without_bubblewrap_the_limits_still_hold(case, tmp_path, monkeypatch):
+    """The fallback (no sandbox): same verdicts, and no student process survives."""
+    monkeypatch.setenv("GRADER_NO_SANDBOX", "1")
+    source = os.path.join(HOSTILE, case)
+    expected = load_json(os.path.join(source, "expected.json"))
+    sub = tmp_path / case
+    shutil.copytree(source, sub, ignore=shutil.ignore_patterns("expected.json"))
+    copy_modules(str(sub), ["blur_kernel"])
+    out = tmp_path / "results.json"
+    proc = run_grader("grade", str(sub), "--json", str(out), "--only", *expected, "blur_kernel",
+                      "--call-timeout", "3", "--import-timeout", "6", timeout=BOUND_SECONDS)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    results = load_json(str(out))
+    assert "sandbox: none" in results["output"]
+    got = verdicts(results)
+    assert all(matches(got[m], v) for m, v in expected.items()) and got["blur_kernel"] == "full", got
+    time.sleep(1)
+    assert worker_uid_processes() == []
