@@ -34,19 +34,6 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def zero_report(student: str, message: str, seed: int, modules, sandbox: str = "none"):
-    """A report of zeros, one entry per check of ``modules``, carrying ``message``."""
-    from grader.runner import Report, Result, load_checks
-
-    report = Report(submission=student, seed=seed, sandbox=sandbox, error=message)
-    for module in modules:
-        for check in load_checks(module):
-            report.results.append(Result(module, check.function, check.title, 0.0, check.points,
-                                         "skipped", f"Skipped: {message}"))
-    report.notes.append(message)
-    return report
-
-
 def payload(report, status: str, modules, error: str | None = None) -> dict:
     """The plain data the parent records: no object of ours crosses the pipe."""
     from grader import report as rep
@@ -60,14 +47,17 @@ def payload(report, status: str, modules, error: str | None = None) -> dict:
 
 def grader_error(task: dict, what: str, detail: str, sandbox: str = "none") -> dict:
     """The zero row for a submission the grader failed on; the traceback stays hidden from students."""
+    from grader.report import unavailable_report
+
     message = GRADER_ERROR.format(what=what)
-    report = zero_report(task["student"], message, task["seed"], task["modules"], sandbox)
+    report = unavailable_report(task["student"], message, task["seed"], sandbox, task["modules"])
     data = payload(report, "grader_error", task["modules"], error=f"{what}\n{detail}".strip())
     data["results"]["extra_data"]["grader_error"] = detail[-4000:]
     return data
 
 
 def grade_task(task: dict, zygote) -> dict:
+    from grader.report import unavailable_report
     from grader.runner import grade
     from grader.submission import SubmissionError, load
 
@@ -78,7 +68,7 @@ def grade_task(task: dict, zygote) -> dict:
             raise SubmissionError(task["reject"])
         submission = load(task["path"])
     except SubmissionError as exc:
-        report = zero_report(task["student"], str(exc), task["seed"], modules, zygote.sandbox)
+        report = unavailable_report(task["student"], str(exc), task["seed"], zygote.sandbox, modules)
         status, error = "unreadable", str(exc)
     else:
         report = grade(submission, zygote, seed=task["seed"], modules=modules)
