@@ -27,7 +27,7 @@ row-major (``Tensor.reshape(-1)``): output ``(i, j)`` is entry
    for *every* ``X`` of that shape. Which entries of row ``i * out_w + j`` are
    non-zero, and what are they?
 
-All results are floating-point tensors with the dtype of the inputs. They are
+All results are floating-point tensors (best with the dtype of the inputs). They are
 checked on non-square images and kernels with ``k_h != k_w``. Bonus (not
 graded): what does multiplying by ``W.T`` compute?
 
@@ -52,7 +52,7 @@ graded): what does multiplying by ``W.T`` compute?
    ``(W @ X.reshape(-1)).reshape(out_h, out_w)`` 都等于 ``corr2d(X, K)``。第
    ``i * out_w + j`` 行的哪些元素非零？它们的值是什么？
 
-所有结果都是浮点张量，dtype 与输入相同。评分会使用非方阵图像以及 ``k_h != k_w`` 的
+所有结果都是浮点张量（最好与输入的 dtype 相同）。评分会使用非方阵图像以及 ``k_h != k_w`` 的
 核。附加思考（不计分）：乘以 ``W.T`` 计算的是什么？
 """
 

@@ -15,8 +15,10 @@ Row ``i`` counts downwards, column ``j`` to the right. Your result must equal
 
 Requirements:
 
-* The result is a floating-point ``torch.Tensor`` with the dtype of ``X`` (a
-  float64 image gives a float64 result) on the device of ``X``.
+* The result is a floating-point ``torch.Tensor``. Better still, give it the dtype
+  and device of ``X`` (``X.new_zeros(...)``): the chapter's ``torch.zeros(...)`` turns
+  a float64 image into a float32 result. The grader accepts any floating dtype and
+  compares the values at the precision you return.
 * Autograd must work: after ``corr2d(X, K).sum().backward()`` both ``X.grad``
   and ``K.grad`` are filled when ``X`` and ``K`` require gradients.
 * It must work for every shape, square or not, including ``k_h != k_w``.
@@ -39,8 +41,9 @@ one right first. A loop over output positions is fine; slicing whole windows
 
 要求：
 
-* 返回浮点型 ``torch.Tensor``，dtype 与 ``X`` 相同（输入 float64，输出也是
-  float64），并与 ``X`` 位于同一设备。
+* 返回浮点型 ``torch.Tensor``。最好让它与 ``X`` 的 dtype 和设备相同
+  （``X.new_zeros(...)``）：本节的 ``torch.zeros(...)`` 会把 float64 图像的结果变成
+  float32。评分接受任何浮点 dtype，并按你返回的精度比较数值。
 * 必须支持自动求导：当 ``X`` 和 ``K`` 都需要梯度时，执行
   ``corr2d(X, K).sum().backward()`` 后 ``X.grad`` 与 ``K.grad`` 都应有值。
 * 对任意形状都要正确，包括非方阵以及 ``k_h != k_w`` 的核。

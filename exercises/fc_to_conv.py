@@ -14,7 +14,7 @@ corr2d_same             exercise 5    练习 3        image boundary / 图像边
 conv2d_full             exercise 6    练习 6        f * g = g * f
 ======================  ============  ============  ================================
 
-Inputs are float tensors; keep their dtype (and device) in what you return.
+Inputs are float tensors; return floating tensors (best with the inputs' dtype and device).
 ``corr2d`` is the 'valid' cross-correlation of ``cross_correlation.py``, imported below.
 
 1. ``pixelwise_linear(X, weight, bias)``: with ``Delta = 0`` the convolutional layer
@@ -59,7 +59,7 @@ Inputs are float tensors; keep their dtype (and device) in what you return.
 
 练习：从全连接层到卷积
 
-输入为浮点张量；返回值须保持其 dtype（和设备）。``corr2d`` 是 ``cross_correlation.py``
+输入为浮点张量；返回浮点张量（最好保持输入的 dtype 和设备）。``corr2d`` 是 ``cross_correlation.py``
 中的 'valid' 互相关，已在下方导入。
 
 1. ``pixelwise_linear(X, weight, bias)``：当 ``Delta = 0`` 时，卷积层只看一个像素的全部通道。

@@ -38,7 +38,7 @@ TITLES = {
     "cross_correlation.test_uses_its_kernel_argument":
         "corr2d 使用传入的卷积核参数：两个不同的卷积核给出两个不同且正确的结果",
     "cross_correlation.test_float64_kept":
-        "corr2d 保持 float64：float64 的图像和卷积核得到 float64 精度的 float64 结果",
+        "corr2d 能处理 float64 的图像和卷积核（结果为浮点张量，在其精度内正确）",
     "cross_correlation.test_property_any_shape":
         "从 1x1 卷积核到与图像一样大的卷积核，corr2d 在各种形状上都与 scipy 一致（基于性质的测试）",
     "cross_correlation.test_gradients":
@@ -92,7 +92,7 @@ TITLES = {
     "correlation_as_matmul.test_unfold_random":
         "在非方形的图像和卷积核上，unfold(X, kernel_shape) 按行优先列出每个窗口",
     "correlation_as_matmul.test_unfold_float64_and_edge_shapes":
-        "unfold 保持 float64，并能处理 1x1 窗口和与图像一样大的窗口",
+        "unfold 能处理 float64 图像，并能处理 1x1 窗口和与图像一样大的窗口",
     "correlation_as_matmul.test_corr2d_matmul_book":
         "corr2d_matmul 给出本节的 19、25、37、43",
     "correlation_as_matmul.test_corr2d_matmul_random":
@@ -100,7 +100,7 @@ TITLES = {
     "correlation_as_matmul.test_kernel_matrix_entries":
         "kernel_matrix(K, input_shape) 恰好在各窗口对应的位置放上 K 的元素，其余为 0",
     "correlation_as_matmul.test_kernel_matrix_float64":
-        "kernel_matrix 保持 float64：float64 的卷积核给出 float64 的矩阵",
+        "kernel_matrix 能处理 float64 的卷积核",
     "correlation_as_matmul.test_kernel_matrix_applies_corr2d":
         "对每种形状，(W @ X.reshape(-1)).reshape(out_h, out_w) 都等于 corr2d(X, K)（基于性质的测试）",
     # blur_kernel
