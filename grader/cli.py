@@ -72,6 +72,14 @@ def cmd_grade(args) -> int:
     if report_path:
         from grader.feedback import usage_check
         usage_check(report_path)
+    if args.json:
+        try:  # a path we cannot write is the caller's mistake: say so before grading anything
+            os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+            with open(args.json, "a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            print(f"grader: cannot write {args.json}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     start = time.monotonic()
     result = grade_one(args.submission, seed=args.seed, modules=_modules(args.only), json_out=args.json,
                        limits=limits_from(args))

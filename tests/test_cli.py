@@ -77,3 +77,9 @@ def test_pytest_route_runs_the_same_checks():
                            "-k", "cross_correlation"], capture_output=True, text=True, cwd=REPO, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "10 / 10" in proc.stdout
+
+
+def test_an_unwritable_results_path_is_a_clear_error(tmp_path):
+    proc = run_grader("grade", SOLUTIONS, "--json", "/proc/no-such-dir/results.json", "--only", "blur_kernel")
+    assert proc.returncode == 2
+    assert "cannot write /proc/no-such-dir/results.json" in proc.stderr and "Traceback" not in proc.stderr
