@@ -8,6 +8,7 @@ called again in this submission.
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 
@@ -148,6 +149,7 @@ class Sub:
         self.check_seed = run.seed
         self.calls = 0
         self.captured: list[str] = []
+        self.seed_pin: dict | None = None  # set inside `with sub.fixed_seed():`
 
     # lifecycle -------------------------------------------------------------
     def _scope(self) -> str:
@@ -161,6 +163,20 @@ class Sub:
         self.check_seed = seed
         self.calls = 0
         self.captured = []
+        self.seed_pin = None
+
+    @contextlib.contextmanager
+    def fixed_seed(self):
+        """Every request inside the block runs under the random state its first request got.
+
+        For checks that compare two calls of one function (learn_kernel with steps=0 and
+        steps=k): the submission's own random initialisation is then the same in both.
+        """
+        self.seed_pin = {}
+        try:
+            yield
+        finally:
+            self.seed_pin = None
 
     def close(self) -> None:
         """Done with this exercise; its child stays for the next one unless it was tainted."""
@@ -228,6 +244,8 @@ class Sub:
         child = self._load()
         self.calls += 1
         message["seed"] = (self.check_seed * 1009 + self.calls) % (2**31)
+        if self.seed_pin is not None:  # inside `with sub.fixed_seed():` (see there)
+            message["seed"] = self.seed_pin.setdefault("seed", message["seed"])
         try:
             response = child.request(message, self._timeout(self.run.limits.call_seconds))
         except WorkerTimeout:
