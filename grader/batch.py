@@ -2,7 +2,14 @@
 
 Every sub-folder, ``.zip`` and ``.ipynb`` of the folder is one student (named as
 ``submission.student_id`` does); any other entry is recorded as a zero with the
-reason. Grading runs on parallel grader processes (grader/pool.py), each keeping one
+reason: a file that is not a submission, a symbolic link (never followed: a link
+to solutions/ must not be graded), a pipe, socket or device (never opened), a
+hidden entry (its name starts with a dot), an entry that cannot be read. Only the
+gradebook's own files and the operating system's litter (``.DS_Store``,
+``Thumbs.db``, ``__MACOSX``, ``._*`` resource forks, ...) are skipped without a
+row. Scanning is iterative and bounded, and names that are not UTF-8 or hold
+control characters become clean student ids (``grader/text.py``) while the
+entry itself is still read by its real name. Grading runs on parallel grader processes (grader/pool.py), each keeping one
 warm zygote; this process alone writes the gradebook, one transaction per
 submission, so a batch killed at any moment can simply be started again: what is
 recorded for the same seed, exercises and files is skipped (``--regrade`` redoes it).
@@ -13,19 +20,23 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass
 
-from grader import gradebook
+from grader import gradebook, text
 from grader.cli import _modules
 from grader.pool import BatchAborted, Pool
 from grader.submission import student_id
 
-IGNORED = ("__MACOSX",)
+# skipped without a row: the operating system's and the tools' litter, never a student's work
+IGNORED = {"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini", ".localized", ".Trashes", ".Spotlight-V100",
+           ".fseventsd", ".TemporaryItems", ".ipynb_checkpoints", ".git", ".hypothesis", ".pytest_cache"}
 STATUSES = ("graded", "unreadable", "check_error", "grader_error")
 RETRIED = ("check_error", "grader_error")  # a later run grades these again
 MAX_FINGERPRINT_FILES = 5000
+MAX_FINGERPRINT_DEPTH = 16  # deeper than a submission is ever read (submission.MAX_DEPTH)
 
 
 @dataclass
@@ -38,40 +49,98 @@ class Entry:
 
 
 def fingerprint(path: str) -> str:
-    """Names, sizes and modification times of everything under ``path``: cheap, and changes with any edit."""
+    """Names, sizes and modification times of everything under ``path``: cheap, and changes with any edit.
+
+    Iterative and bounded (MAX_FINGERPRINT_FILES entries, MAX_FINGERPRINT_DEPTH folders down), never
+    follows a symbolic link, and works on names as bytes, so that neither 1,100 nested folders nor a
+    name that is not UTF-8 can stop a batch.
+    """
     digest = hashlib.sha256()
-    files = [path] if not os.path.isdir(path) else []
-    for root, dirs, names in os.walk(path):
-        dirs.sort()
-        files += [os.path.join(root, n) for n in sorted(names)]
-        if len(files) > MAX_FINGERPRINT_FILES:
-            break
-    for f in files[:MAX_FINGERPRINT_FILES]:
+    top = os.fsencode(path)
+    st = os.lstat(top)
+    digest.update(b"\0%d\0%d\0%d\n" % (st.st_mode, st.st_size, st.st_mtime_ns))
+    if not stat.S_ISDIR(st.st_mode):
+        return digest.hexdigest()[:24]
+    seen = 0
+    todo = [(b"", 0)]
+    while todo and seen < MAX_FINGERPRINT_FILES:
+        rel, depth = todo.pop()
         try:
-            st = os.stat(f)
+            with os.scandir(os.path.join(top, rel) if rel else top) as it:
+                entries = []
+                for entry in it:
+                    entries.append(entry)
+                    if len(entries) + seen >= MAX_FINGERPRINT_FILES:
+                        break
         except OSError:
             continue
-        digest.update(f"{os.path.relpath(f, path)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        for entry in sorted(entries, key=lambda e: e.name):
+            seen += 1
+            name = os.path.join(rel, entry.name) if rel else entry.name
+            try:
+                est = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            digest.update(name + b"\0%d\0%d\0%d\n" % (est.st_mode, est.st_size, est.st_mtime_ns))
+            if stat.S_ISDIR(est.st_mode) and depth < MAX_FINGERPRINT_DEPTH:
+                todo.append((name, depth + 1))
     return digest.hexdigest()[:24]
 
 
+def reject_reason(full: str, name: str) -> str | None:
+    """Why a class entry is a zero without being read (None: hand it to the grader)."""
+    try:
+        st = os.lstat(full)
+    except OSError as exc:
+        return f"{text.name(name)} cannot be read ({text.clean(exc.strerror or exc, one_line=True)})."
+    if stat.S_ISLNK(st.st_mode):
+        return (f"{text.name(name)} is a symbolic link; the grader does not follow links in the class folder. "
+                "Put the submission itself there.")
+    if not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
+        return (f"{text.name(name)} is not a file or a folder (a pipe, a socket or a device); "
+                "it was not opened.")
+    if name.startswith("."):
+        return (f"{text.name(name)} is hidden (its name starts with a dot), so it is not graded. "
+                "If it is a submission, rename it without the leading dot and grade again.")
+    return None
+
+
+def _ignored(name: str) -> bool:
+    return name in IGNORED or name.startswith("._")  # ._x: macOS resource forks
+
+
 def scan(folder: str, exclude=()) -> list[Entry]:
-    """The students of ``folder``, sorted; two entries with one student id become one rejected entry."""
+    """The students of ``folder``, sorted; two entries with one student id become one rejected entry.
+
+    Every entry gets a row (see the module docstring for the few skipped silently); one that
+    cannot be read becomes a rejected entry with its reason, and the scan goes on.
+    """
     skip = {os.path.realpath(p) for p in exclude}
+    real = os.path.realpath(folder)
     by_student: dict[str, list[str]] = {}
     for name in sorted(os.listdir(folder)):
         full = os.path.join(folder, name)
-        if name.startswith(".") or name in IGNORED or os.path.realpath(full) in skip:
+        if _ignored(name) or os.path.join(real, name) in skip or os.path.realpath(full) in skip:
             continue
         by_student.setdefault(student_id(full), []).append(name)
     entries = []
     for student, names in sorted(by_student.items()):
         paths = [os.path.join(folder, n) for n in names]
-        fp = hashlib.sha256("".join(n + "\0" + fingerprint(p) for n, p in zip(names, paths)).encode())
-        entry = Entry(student, ", ".join(names), paths[0], fp.hexdigest()[:24])
+        shown = ", ".join(text.name(n) for n in names)
+        reasons = [r for r in (reject_reason(p, n) for n, p in zip(names, paths)) if r]
+        try:
+            fp = hashlib.sha256(b"".join(os.fsencode(n) + b"\0" + fingerprint(p).encode()
+                                         for n, p in zip(names, paths)))
+            digest = fp.hexdigest()[:24]
+        except (OSError, ValueError) as exc:
+            digest = "unreadable"
+            reasons.append(f"{shown} cannot be read ({text.clean(getattr(exc, 'strerror', None) or exc, one_line=True)}).")
+        entry = Entry(student or "_", shown, paths[0], digest)
         if len(names) > 1:
             entry.reject = (f"There are {len(names)} submissions for {student} ({entry.entry}); "
                             "the grader cannot tell which one counts. Keep one and grade again.")
+        elif reasons:
+            entry.reject = reasons[0]
         entries.append(entry)
     return entries
 
@@ -86,8 +155,9 @@ def row_of(task: dict, message: dict) -> gradebook.Row:
         student=task["student"], entry=task["entry"], fingerprint=task["fingerprint"], seed=task["seed"],
         modules=modules, status=message["status"], total=float(message["total"]),
         max_total=float(message["max_total"]), exercises=exercises, results=message["results"],
-        feedback=str(message["feedback"]), sandbox=str(message["sandbox"]), seconds=float(message["seconds"]),
-        error=None if message.get("error") is None else str(message["error"]))
+        feedback=text.clean(message["feedback"]), sandbox=text.clean(message["sandbox"], one_line=True),
+        seconds=float(message["seconds"]),
+        error=None if message.get("error") is None else text.clean(message["error"]))
 
 
 def error_message(task: dict, reason: str, detail: str) -> dict:
@@ -240,11 +310,11 @@ def cmd_export(args) -> int:
     except gradebook.GradebookError as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return 2
-    text = gradebook.to_csv(conn)
+    table = gradebook.to_csv(conn)
     if args.csv:
-        gradebook.write_atomic(args.csv, text)
+        gradebook.write_atomic(args.csv, table)
     elif not args.feedback:
-        sys.stdout.write(text)
+        sys.stdout.write(table)
     if args.feedback:
         count = gradebook.write_feedback(conn, args.feedback)
         print(f"Wrote feedback for {count} students to {args.feedback}", file=sys.stderr)

@@ -4,6 +4,13 @@
 at any moment leaves every finished submission recorded exactly once (the student
 is the primary key) and nothing half-written. ``grader export`` reads it back as a
 CSV and as per-student feedback files. Nothing here imports torch.
+
+What a submission supplied (its name, messages, printed output) is cleaned on the
+way in (``record``: no lone surrogate reaches SQLite, no control character a
+terminal would obey) and on the way out: CSV cells that a spreadsheet would run
+as a formula (``=HYPERLINK(...)``, ``+SUM(1,2)``, ``@SUM``, ``-2+3``) get a
+leading apostrophe, and feedback files are named by ``text.file_stem`` (at most
+100 bytes, a hash suffix when a name had to be shortened or changed).
 """
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
+from grader import text
 from grader.contract import MODULES
 
 SCHEMA_VERSION = 1
@@ -93,6 +101,12 @@ def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
 
 def record(conn: sqlite3.Connection, row: Row) -> None:
     """Replace the student's row and points in one transaction."""
+    row.student = text.clean(row.student, one_line=True)
+    row.entry = text.clean(row.entry, one_line=True)
+    row.results = text.deep_clean(row.results)
+    row.feedback = text.clean(row.feedback)
+    row.sandbox = text.clean(row.sandbox, one_line=True)
+    row.error = None if row.error is None else text.clean(row.error)
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("DELETE FROM exercise_points WHERE student = ?", (row.student,))
@@ -142,17 +156,24 @@ def to_csv(conn: sqlite3.Connection) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=["student", *MODULES, "total"], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(table(conn))
+    writer.writerows({k: text.csv_cell(v) for k, v in row.items()} for row in table(conn))
     return buffer.getvalue()
 
 
-def write_atomic(path: str, text: str) -> None:
+def write_atomic(path: str, content: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def write_feedback(conn: sqlite3.Connection, folder: str, students=None) -> int:
@@ -163,9 +184,10 @@ def write_feedback(conn: sqlite3.Connection, folder: str, students=None) -> int:
     for student, feedback, results in conn.execute("SELECT student, feedback, results FROM grades"):
         if wanted is not None and student not in wanted:
             continue
-        write_atomic(os.path.join(folder, f"{student}.txt"), feedback + "\n")
-        write_atomic(os.path.join(folder, f"{student}.json"),
-                     json.dumps(json.loads(results), indent=1, ensure_ascii=False) + "\n")
+        stem = text.file_stem(student)
+        write_atomic(os.path.join(folder, f"{stem}.txt"), text.clean(feedback) + "\n")
+        write_atomic(os.path.join(folder, f"{stem}.json"),
+                     json.dumps(text.deep_clean(json.loads(results)), indent=1, ensure_ascii=False) + "\n")
         count += 1
     return count
 
