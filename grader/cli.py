@@ -1,14 +1,291 @@
-"""Command line: ``grader grade``, ``grader check`` and friends."""
+"""Command line: ``grader grade``, ``grader check`` and friends.
+
+Every mistake on the command line (a path that cannot be what it names, a seed or a
+timeout that is not one, an unknown exercise or language) is refused before any work
+starts, with one line on stderr and exit status 2: argument types check values,
+``validate`` checks the files and folders each command reads and writes.
+"""
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import sqlite3
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from grader.contract import MODULES
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LANGS = ("en", "zh")
+MAX_SECONDS = 7 * 24 * 3600.0  # longer than any limit makes sense; larger values overflow timers
+MAX_JOBS = 256
+MAX_SEED = 2**63 - 1  # fits SQLite's INTEGER and torch's manual_seed
+
+
+class UsageError(Exception):
+    """A mistake on the command line: one line for stderr, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with errors on one line (no usage block) so that the mistake is what one reads."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {one_line(message)} (see {self.prog} --help)\n")
+
+
+def one_line(text) -> str:
+    """Text for a one-line message: control characters (a newline in a path) shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def shown(path) -> str:
+    return one_line(os.fsdecode(path))
+
+
+# ----------------------------------------------------------------------------- argument types
+
+def seed_value(text: str) -> int:
+    try:
+        value = int(str(text).strip(), 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the seed must be a whole number, not {one_line(text)!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"the seed must be between 0 and {MAX_SEED}, not {value}")
+    return value
+
+
+def seconds_value(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{one_line(text)!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"a time limit must be a positive number of seconds, not {one_line(text)}")
+    if value > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"{value:g} s is longer than the largest limit allowed ({MAX_SECONDS:g} s)")
+    return value
+
+
+def jobs_value(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the number of parallel graders must be a whole number, "
+                                         f"not {one_line(text)!r}") from None
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"the number of parallel graders must be between 1 and {MAX_JOBS}, "
+                                         f"not {value}")
+    return value
+
+
+def module_value(text: str) -> str:
+    name = text[:-3] if text.endswith(".py") else text
+    if name not in MODULES:
+        raise argparse.ArgumentTypeError(f"unknown exercise {one_line(text)!r}; choose from {', '.join(MODULES)}")
+    return name
+
+
+def lang_value(text: str) -> str:
+    if text not in LANGS:
+        raise argparse.ArgumentTypeError(f"unknown language {one_line(text)!r}; choose from {', '.join(LANGS)}")
+    return text
+
+
+def assignment_value(text: str) -> str:
+    if not text.isidentifier() or not text.isascii():
+        raise argparse.ArgumentTypeError(f"assignment name {one_line(text)!r}: use letters, digits and underscores, "
+                                         "not starting with a digit")
+    return text
+
+
+def env_seed() -> int | None:
+    """GRADER_SEED, checked by ``check_environment`` before the parser is built."""
+    text = os.environ.get("GRADER_SEED")
+    return None if text is None or not text.strip() else seed_value(text)
+
+
+def check_environment() -> None:
+    text = os.environ.get("GRADER_SEED")
+    if text is not None and text.strip():
+        try:
+            seed_value(text)
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(f"GRADER_SEED={one_line(text)}: {exc}") from None
+    lang = os.environ.get("GRADER_LANG")
+    if lang:
+        try:
+            lang_value(lang)
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(f"GRADER_LANG={one_line(lang)}: {exc}") from None
+
+
+# ----------------------------------------------------------------------------- files and folders
+
+def _probe(directory: str) -> str | None:
+    """Why nothing can be created in ``directory`` (None when a file can)."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".grader-probe-")
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    os.close(fd)
+    os.unlink(tmp)
+    return None
+
+
+def _creatable(path: str) -> str | None:
+    """Why ``path`` (absent) could not be created, judged by its nearest existing ancestor."""
+    parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(parent):
+        up = os.path.dirname(parent)
+        if up == parent:
+            break
+        parent = up
+    if not os.path.isdir(parent):
+        return f"{shown(parent)} is a file, not a folder"
+    why = _probe(parent)
+    return f"cannot create files in {shown(parent)} ({why})" if why else None
+
+
+def need_existing(path: str, what: str) -> None:
+    if not os.path.exists(path):
+        raise UsageError(f"{what} {shown(path)} does not exist")
+
+
+def need_output_file(path: str, option: str) -> None:
+    """``path`` can be written as a file: not a folder, and its folder exists or can be made and is writable."""
+    if os.path.isdir(path):
+        raise UsageError(f"{option} {shown(path)} is a folder; give a file name")
+    if os.path.exists(path):
+        why = _probe(os.path.dirname(os.path.abspath(path)))
+        if why is None:
+            try:
+                with open(path, "ab"):
+                    pass
+            except OSError as exc:
+                why = exc.strerror or str(exc)
+    else:
+        why = _creatable(path)
+    if why:
+        raise UsageError(f"cannot write {option} {shown(path)}: {why}")
+
+
+def need_output_dir(path: str, option: str, empty: bool = False) -> None:
+    """``path`` is a folder we can write into, or can be made."""
+    if os.path.exists(path):
+        if not os.path.isdir(path):
+            raise UsageError(f"{option} {shown(path)} is a file, not a folder")
+        if empty and os.listdir(path):
+            raise UsageError(f"{option} {shown(path)} is not empty; choose a new folder")
+        why = _probe(path)
+    else:
+        why = _creatable(path)
+    if why:
+        raise UsageError(f"cannot write {option} {shown(path)}: {why}")
+
+
+def sqlite_tables(path: str) -> set[str] | None:
+    """The tables of a SQLite file (read only), or None when the file is not SQLite."""
+    if os.path.getsize(path) == 0:
+        return set()
+    for mode in ("rw", "ro"):  # rw first: closing it removes the -wal/-shm files a read leaves behind
+        try:
+            conn = sqlite3.connect(Path(os.path.abspath(path)).as_uri() + f"?mode={mode}", uri=True, timeout=5)
+        except sqlite3.Error:
+            continue
+        try:
+            return {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.Error:
+            if mode == "ro":
+                return None
+        finally:
+            conn.close()
+    return None
+
+
+def need_gradebook(path: str, *, create: bool, seed: int | None = None, regrade: bool = False) -> None:
+    """A gradebook of this grader (or a new file, with ``create``); with ``seed``, one graded with it."""
+    from grader.gradebook import SCHEMA_VERSION
+
+    if os.path.isdir(path):
+        raise UsageError(f"the gradebook {shown(path)} is a folder; give a file name such as grades.db")
+    if not os.path.exists(path):
+        if not create:
+            raise UsageError(f"the gradebook {shown(path)} does not exist (grader batch SUBMISSIONS "
+                             f"--gradebook {shown(path)} creates it)")
+        need_output_file(path, "--gradebook")
+        return
+    ours = {"grades", "exercise_points"}
+    tables = sqlite_tables(path)
+    if tables is None:
+        raise UsageError(f"{shown(path)} is not a gradebook (not a SQLite file); give a new file name")
+    other = sorted(tables - ours)
+    if other:
+        guess = " (it looks like nbgrader's gradebook.db)" if {"assignment", "student"} & set(other) else ""
+        raise UsageError(f"{shown(path)} is not this grader's gradebook: it holds other tables "
+                         f"({', '.join(other[:5])}){guess}; give a new file name")
+    if not create and "grades" not in tables:
+        raise UsageError(f"{shown(path)} is not a gradebook: it holds no grades")
+    if create:
+        need_output_file(path, "--gradebook")
+    if "grades" not in tables:
+        return
+    try:
+        conn = sqlite3.connect(Path(os.path.abspath(path)).as_uri() + "?mode=rw", uri=True, timeout=5)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            seeds = sorted(s for (s,) in conn.execute("SELECT DISTINCT seed FROM grades"))
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise UsageError(f"cannot read the gradebook {shown(path)}: {exc}") from None
+    if version > SCHEMA_VERSION:
+        raise UsageError(f"{shown(path)} was written by a newer grader (schema {version})")
+    if seed is not None and not regrade and any(s != seed for s in seeds):
+        held = ", ".join(map(str, seeds[:3])) + (", ..." if len(seeds) > 3 else "")
+        raise UsageError(f"{shown(path)} holds grades made with seed {held}, not {seed}: pass that --seed to "
+                         f"resume, --regrade to grade everyone again with seed {seed}, or a new gradebook")
+
+
+def validate(args) -> None:
+    """Check the files and folders of this command before any work starts (raises UsageError)."""
+    command = args.command
+    if command in ("grade", "check"):
+        if command == "grade":
+            need_existing(args.submission, "the submission")
+        if args.json:
+            need_output_file(args.json, "--json")
+        if args.report:
+            from grader.feedback import report_format
+            try:
+                report_format(args.report)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+            need_output_file(args.report, "--report")
+    elif command == "batch":
+        if not os.path.isdir(args.submissions):
+            what = "is a file" if os.path.exists(args.submissions) else "does not exist"
+            raise UsageError(f"{shown(args.submissions)} {what}: give the folder that holds one sub-folder, "
+                             ".zip or .ipynb per student")
+        need_gradebook(args.gradebook, create=True, seed=args.seed, regrade=args.regrade)
+        if args.feedback:
+            need_output_dir(args.feedback, "--feedback")
+    elif command == "export":
+        need_gradebook(args.gradebook, create=False)
+        if args.csv:
+            need_output_file(args.csv, "--csv")
+        if args.feedback:
+            need_output_dir(args.feedback, "--feedback")
+    elif command == "nbgrader":
+        need_output_dir(args.course_dir, "COURSE_DIR")
+    elif command == "gradescope":
+        if not args.zip.lower().endswith(".zip"):
+            raise UsageError(f"{shown(args.zip)}: the autograder's file name must end in .zip")
+        need_output_file(args.zip, "the autograder zip")
+    elif command == "release":
+        need_output_dir(args.out_dir, "OUT_DIR", empty=True)
 
 
 def _modules(only):
@@ -69,17 +346,6 @@ def grade_one(path: str, *, seed: int, modules, json_out: str | None = None, zyg
 
 def cmd_grade(args) -> int:
     lang, report_path = getattr(args, "lang", "en"), getattr(args, "report", None)
-    if report_path:
-        from grader.feedback import usage_check
-        usage_check(report_path)
-    if args.json:
-        try:  # a path we cannot write is the caller's mistake: say so before grading anything
-            os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-            with open(args.json, "a", encoding="utf-8"):
-                pass
-        except OSError as exc:
-            print(f"grader: cannot write {args.json}: {exc.strerror or exc}", file=sys.stderr)
-            return 2
     start = time.monotonic()
     result = grade_one(args.submission, seed=args.seed, modules=_modules(args.only), json_out=args.json,
                        limits=limits_from(args))
@@ -87,7 +353,8 @@ def cmd_grade(args) -> int:
     from grader import report as rep
 
     if not args.quiet:
-        print(rep.terminal(result, verbose=args.verbose, lang=lang))
+        print(rep.terminal(result, verbose=args.verbose, lang=lang,
+                           more_hint="grader check -v" if args.command == "check" else "-v"))
     if report_path:
         from grader.feedback import write_report
         if not write_report(result, report_path, lang=lang, quiet=args.quiet):
@@ -97,33 +364,33 @@ def cmd_grade(args) -> int:
 
 def cmd_check(args) -> int:
     args.submission = args.folder or os.path.join(os.getcwd(), "exercises")
-    if not os.path.isdir(args.submission):
-        print(f"grader: no folder {args.submission}; run this in the repository or name your folder.")
-        return 2
     return cmd_grade(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
     from grader.contract import DEFAULT_SEED
 
-    parser = argparse.ArgumentParser(prog="grader", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="grader", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    seed = env_seed()
+    seed = DEFAULT_SEED if seed is None else seed
+    lang = os.environ.get("GRADER_LANG") or "en"
 
     def common(p):
-        p.add_argument("--seed", type=int, default=int(os.environ.get("GRADER_SEED", DEFAULT_SEED)),
+        p.add_argument("--seed", type=seed_value, default=seed,
                        help="seed of the random inputs (instructors: set your own; default %(default)s)")
-        p.add_argument("--only", nargs="+", metavar="MODULE", help="grade only these exercises")
+        p.add_argument("--only", nargs="+", type=module_value, metavar="MODULE", help="grade only these exercises")
         p.add_argument("--json", metavar="OUT.json", help="write Gradescope-format results here")
         p.add_argument("-v", "--verbose", action="store_true", help="show every check, not just the first failure")
         p.add_argument("-q", "--quiet", action="store_true", help="print nothing")
         p.add_argument("--report", metavar="OUT.html|OUT.md", help="write a feedback report with pictures here")
-        p.add_argument("--lang", choices=("en", "zh"), default=os.environ.get("GRADER_LANG", "en"),
+        p.add_argument("--lang", type=lang_value, default=lang, metavar="{en,zh}",
                        help="language of the report and the terminal output (default %(default)s)")
-        p.add_argument("--call-timeout", type=float, metavar="S",
+        p.add_argument("--call-timeout", type=seconds_value, metavar="S",
                        help="seconds one call into student code may take (default 10)")
-        p.add_argument("--import-timeout", type=float, metavar="S",
+        p.add_argument("--import-timeout", type=seconds_value, metavar="S",
                        help="seconds importing one module (or running a notebook) may take (default 30)")
-        p.add_argument("--submission-timeout", type=float, metavar="S",
+        p.add_argument("--submission-timeout", type=seconds_value, metavar="S",
                        help="seconds one whole submission may take (default 240)")
 
     g = sub.add_parser("grade", help="grade one submission (folder, .zip or .ipynb)")
@@ -141,14 +408,15 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batch", help="grade a folder of submissions (one per student) into a SQLite gradebook")
     b.add_argument("submissions", metavar="SUBMISSIONS_DIR")
     b.add_argument("--gradebook", required=True, metavar="GRADES.db", help="SQLite gradebook, created if missing")
-    b.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+    b.add_argument("--jobs", "-j", type=jobs_value, default=None, metavar="N",
                    help="parallel graders (default: the number of CPUs)")
-    b.add_argument("--seed", type=int, default=int(os.environ.get("GRADER_SEED", DEFAULT_SEED)),
-                   help="seed of the random inputs (default %(default)s)")
-    b.add_argument("--only", nargs="+", metavar="MODULE", help="grade only these exercises")
-    b.add_argument("--regrade", action="store_true", help="grade again what the gradebook already holds")
+    b.add_argument("--seed", type=seed_value, default=seed,
+                   help="seed of the random inputs (default %(default)s); a gradebook keeps one seed")
+    b.add_argument("--only", nargs="+", type=module_value, metavar="MODULE", help="grade only these exercises")
+    b.add_argument("--regrade", action="store_true",
+                   help="grade again what the gradebook already holds (needed to change the seed)")
     b.add_argument("--feedback", metavar="DIR", help="write DIR/<student>.txt and DIR/<student>.json")
-    b.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
+    b.add_argument("--timeout", type=seconds_value, default=300.0, metavar="SECONDS",
                    help="longest one submission may take before it is recorded as a grader error")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     b.set_defaults(func=batch.cmd_batch)
@@ -167,11 +435,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    from grader import safepath
+
+    safepath.harden(sys.argv[1:] if argv is None else argv)
+    try:
+        check_environment()
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command == "check":
+            folder = args.folder or os.path.join(os.getcwd(), "exercises")
+            if not os.path.isdir(folder):
+                raise UsageError(f"no folder {shown(folder)}: run this where your exercises/ folder is, "
+                                 "or name your folder (grader check FOLDER)")
+        validate(args)
+    except UsageError as exc:
+        command = getattr(locals().get("args"), "command", None)
+        print(f"grader{' ' + command if command else ''}: {one_line(exc)}", file=sys.stderr)
+        return _exit(2, argv)
     try:
         code = args.func(args)
     except KeyboardInterrupt:
         code = 130
+    return _exit(code, argv)
+
+
+def _exit(code: int, argv) -> int:
     if argv is None:  # a real command line: skip torch's slow interpreter teardown
         sys.stdout.flush()
         sys.stderr.flush()

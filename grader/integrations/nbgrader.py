@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 
 from grader.contract import BASE_MODULE, MODULES
 
@@ -87,13 +88,13 @@ def cmd_nbgrader(args) -> int:
     modules = args.only or MODULES
     unknown = [m for m in modules if m not in MODULES]
     if unknown:
-        print(f"grader: unknown exercise {', '.join(unknown)}; choose from {', '.join(MODULES)}")
+        print(f"grader: unknown exercise {', '.join(unknown)}; choose from {', '.join(MODULES)}", file=sys.stderr)
         return 2
     try:
         notebook = write_course(args.course_dir, assignment=args.assignment, seed=seed, modules=modules,
                                 force=args.force)
     except CourseError as exc:
-        print(f"grader nbgrader: {exc}")
+        print(f"grader nbgrader: {exc}", file=sys.stderr)
         return 2
     print(f"Wrote {notebook}\nWrote {os.path.join(args.course_dir, 'nbgrader_config.py')} (seed {seed}; keep it private)")
     print(f"Next, in {args.course_dir}: nbgrader generate_assignment {args.assignment}; collect submissions into "
@@ -104,10 +105,14 @@ def cmd_nbgrader(args) -> int:
 def add_parser(sub) -> None:
     p = sub.add_parser("nbgrader", help="write an nbgrader course whose autograde scores come from this grader")
     p.add_argument("course_dir", metavar="COURSE_DIR")
-    p.add_argument("--assignment", default="conv", help="assignment (and notebook) name (default %(default)s)")
-    p.add_argument("--seed", type=int, default=int(os.environ["GRADER_SEED"]) if "GRADER_SEED" in os.environ else None,
-                   help="the instructor's seed of the checks' random inputs (default: a fresh random one)")
-    p.add_argument("--only", nargs="+", metavar="MODULE",
+    from grader.cli import assignment_value, env_seed, module_value, seed_value
+
+    p.add_argument("--assignment", default="conv", type=assignment_value,
+                   help="assignment (and notebook) name (default %(default)s)")
+    p.add_argument("--seed", type=seed_value, default=env_seed(),
+                   help="the instructor's seed of the checks' random inputs (default: GRADER_SEED, else a fresh "
+                        "random one)")
+    p.add_argument("--only", nargs="+", type=module_value, metavar="MODULE",
                    help=f"only these exercises ({BASE_MODULE} is always included: the notebook defines corr2d)")
     p.add_argument("--force", action="store_true", help="overwrite an existing notebook or configuration")
     p.set_defaults(func=cmd_nbgrader)

@@ -1,0 +1,147 @@
+"""Instructor mistakes on the command line: each one gets one clear line on stderr and exit status 2,
+before any work starts (nothing graded, nothing written), never a traceback.
+
+Every case runs the real command line in a scratch folder that holds: ``afile.txt`` (text),
+``nbgrader.db`` (a SQLite file with nbgrader's tables), ``graded.db`` (a gradebook graded
+with seed 11), ``subs/`` (a folder of submissions with one student) and ``full/`` (a non-empty
+folder).
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+
+import pytest
+
+from tests.helpers import SOLUTIONS, grader_cmd
+
+# (arguments, extra environment, words the one line must contain)
+CASES = [
+    # the submission, the folder, the gradebook
+    (["grade", "nonexistent"], {}, ["nonexistent", "does not exist"]),
+    (["check", "no-such-folder"], {}, ["no-such-folder"]),
+    (["batch", "afile.txt", "--gradebook", "new.db"], {}, ["afile.txt", "is a file"]),
+    (["batch", "no-such-folder", "--gradebook", "new.db"], {}, ["no-such-folder", "does not exist"]),
+    (["batch", "subs", "--gradebook", "full"], {}, ["full", "folder"]),
+    (["batch", "subs", "--gradebook", "nbgrader.db"], {}, ["nbgrader.db", "not this grader's gradebook"]),
+    (["batch", "subs", "--gradebook", "afile.txt"], {}, ["afile.txt", "not a gradebook"]),
+    (["batch", "subs", "--gradebook", "graded.db", "--seed", "12"], {}, ["seed 11", "--regrade"]),
+    (["batch", "subs", "--gradebook", "graded.db"], {"GRADER_SEED": "12"}, ["seed 11", "--regrade"]),
+    (["batch", "subs", "--gradebook", "new.db", "--jobs", "0"], {}, ["--jobs", "0"]),
+    (["batch", "subs", "--gradebook", "new.db", "--jobs", "-2"], {}, ["--jobs"]),
+    (["batch", "subs", "--gradebook", "new.db", "--jobs", "two"], {}, ["--jobs", "two"]),
+    (["batch", "subs", "--gradebook", "new.db", "--timeout", "-1"], {}, ["--timeout", "positive"]),
+    (["batch", "subs", "--gradebook", "new.db", "--feedback", "afile.txt"], {}, ["afile.txt", "not a folder"]),
+    (["batch", "subs", "--gradebook", "/proc/grades.db"], {}, ["/proc"]),
+    (["batch", "subs", "--gradebook", "new.db", "--only", "corr2d"], {}, ["corr2d", "unknown exercise"]),
+    (["export", "full"], {}, ["full", "folder"]),
+    (["export", "missing.db"], {}, ["missing.db", "does not exist"]),
+    (["export", "nbgrader.db"], {}, ["nbgrader.db", "not this grader's gradebook"]),
+    (["export", "afile.txt"], {}, ["afile.txt", "not a gradebook"]),
+    (["export", "graded.db", "--csv", "/proc/x.csv"], {}, ["/proc/x.csv"]),
+    (["export", "graded.db", "--csv", "full"], {}, ["full", "folder"]),
+    (["export", "graded.db", "--feedback", "afile.txt"], {}, ["afile.txt", "not a folder"]),
+    (["export", "graded.db", "--feedback", "afile.txt/sub"], {}, ["afile.txt", "not a folder"]),
+    # values
+    (["grade", SOLUTIONS], {"GRADER_SEED": "abc"}, ["GRADER_SEED", "abc"]),
+    (["grade", SOLUTIONS], {"GRADER_LANG": "xx"}, ["GRADER_LANG", "xx"]),
+    (["grade", SOLUTIONS, "--seed", "abc"], {}, ["--seed", "abc"]),
+    (["grade", SOLUTIONS, "--seed", "-1"], {}, ["--seed"]),
+    (["grade", SOLUTIONS, "--seed", "99999999999999999999999"], {}, ["--seed"]),
+    (["grade", SOLUTIONS, "--call-timeout", "-1"], {}, ["--call-timeout", "positive"]),
+    (["grade", SOLUTIONS, "--call-timeout", "0"], {}, ["--call-timeout", "positive"]),
+    (["grade", SOLUTIONS, "--call-timeout", "nan"], {}, ["--call-timeout"]),
+    (["grade", SOLUTIONS, "--call-timeout", "inf"], {}, ["--call-timeout"]),
+    (["grade", SOLUTIONS, "--call-timeout", "1e400"], {}, ["--call-timeout"]),
+    (["grade", SOLUTIONS, "--call-timeout", "ten"], {}, ["--call-timeout", "ten"]),
+    (["grade", SOLUTIONS, "--import-timeout", "-5"], {}, ["--import-timeout"]),
+    (["grade", SOLUTIONS, "--submission-timeout", "0"], {}, ["--submission-timeout"]),
+    (["grade", SOLUTIONS, "--submission-timeout", "1e12"], {}, ["--submission-timeout"]),
+    (["grade", SOLUTIONS, "--only", "nosuchmodule"], {}, ["nosuchmodule", "unknown exercise"]),
+    (["grade", SOLUTIONS, "--lang", "xx"], {}, ["--lang", "xx"]),
+    (["check", SOLUTIONS, "--lang", "fr"], {}, ["--lang", "fr"]),
+    # outputs
+    (["grade", SOLUTIONS, "--json", "/proc/r.json"], {}, ["/proc/r.json"]),
+    (["grade", SOLUTIONS, "--json", "full"], {}, ["full", "folder"]),
+    (["grade", SOLUTIONS, "--json", "afile.txt/r.json"], {}, ["afile.txt", "not a folder"]),
+    (["grade", SOLUTIONS, "--report", "report.txt"], {}, ["report.txt", ".html"]),
+    (["grade", SOLUTIONS, "--report", "/proc/report.html"], {}, ["/proc/report.html"]),
+    (["check", SOLUTIONS, "--report", "full"], {}, ["full"]),
+    # integrations
+    (["nbgrader", "afile.txt"], {}, ["afile.txt", "not a folder"]),
+    (["nbgrader", "/proc/course"], {}, ["/proc"]),
+    (["nbgrader", "course", "--assignment", "1 bad"], {}, ["--assignment"]),
+    (["nbgrader", "course", "--seed", "x"], {}, ["--seed"]),
+    (["nbgrader", "course", "--only", "nothing"], {}, ["nothing", "unknown exercise"]),
+    (["nbgrader", "course"], {"GRADER_SEED": "1.5"}, ["GRADER_SEED"]),
+    (["gradescope", "full"], {}, ["full"]),
+    (["gradescope", "autograder.txt"], {}, [".zip"]),
+    (["gradescope", "/proc/autograder.zip"], {}, ["/proc"]),
+    (["gradescope", "autograder.zip", "--seed", "-4"], {}, ["--seed"]),
+    (["gradescope", "autograder.zip"], {"GRADER_SEED": "abc"}, ["GRADER_SEED"]),
+    (["release", "afile.txt"], {}, ["afile.txt", "not a folder"]),
+    (["release", "full"], {}, ["full", "not empty"]),
+    (["release", "/proc/release"], {}, ["/proc"]),
+    # the command itself
+    (["grade"], {}, ["submission"]),
+    (["grades", SOLUTIONS], {}, ["grades"]),
+]
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("mistakes")
+    (root / "afile.txt").write_text("not a gradebook, not a folder\n")
+    (root / "full").mkdir()
+    (root / "full" / "keep.txt").write_text("x")
+    (root / "subs").mkdir()
+    (root / "subs" / "ada").mkdir()
+    conn = sqlite3.connect(root / "nbgrader.db")
+    conn.executescript("CREATE TABLE assignment (id TEXT); CREATE TABLE student (id TEXT); "
+                       "CREATE TABLE grade (id TEXT);")
+    conn.close()
+    from grader import gradebook
+
+    conn = gradebook.connect(str(root / "graded.db"))
+    gradebook.record(conn, gradebook.Row(
+        student="ada", entry="ada", fingerprint="f", seed=11, modules=["blur_kernel"], status="graded",
+        total=1.0, max_total=10.0, exercises={"blur_kernel": (1.0, 10.0)}, results={"tests": []},
+        feedback="", sandbox="none", seconds=0.1))
+    conn.close()
+    return root
+
+
+def listing(root) -> set[str]:
+    return {os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs}
+
+
+@pytest.mark.parametrize("args, env, words", CASES, ids=[" ".join(c[0])[:60] + str(sorted(c[1])) for c in CASES])
+def test_a_mistake_gets_one_line_and_exit_2_before_any_work(scratch, args, env, words):
+    before = listing(scratch)
+    environ = {k: v for k, v in os.environ.items() if k not in ("GRADER_SEED", "GRADER_LANG")}
+    environ.update(env)
+    proc = subprocess.run(grader_cmd(*args), cwd=scratch, env=environ, capture_output=True, text=True,
+                          timeout=120)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2, (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "Error:" not in proc.stderr
+    assert lines[0].startswith("grader"), lines[0]
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+    assert proc.stdout == ""  # nothing was graded
+    assert listing(scratch) == before  # nothing was written
+
+
+def test_the_same_seed_resumes_and_regrade_may_change_it(scratch):
+    """The seed check lets the right runs through (they go on to grade: only parsing is run here)."""
+    from grader.cli import UsageError, build_parser, validate
+
+    db = str(scratch / "graded.db")
+    subs = str(scratch / "subs")
+    for argv in (["batch", subs, "--gradebook", db, "--seed", "11"],
+                 ["batch", subs, "--gradebook", db, "--seed", "12", "--regrade"]):
+        validate(build_parser().parse_args(argv))
+    with pytest.raises(UsageError, match="seed 11"):
+        validate(build_parser().parse_args(["batch", subs, "--gradebook", db, "--seed", "12"]))
