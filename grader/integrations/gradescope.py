@@ -119,6 +119,9 @@ def cmd_gradescope(args) -> int:
 def add_parser(sub) -> None:
     p = sub.add_parser("gradescope", help="build a Gradescope autograder zip")
     p.add_argument("zip", metavar="autograder.zip")
-    p.add_argument("--seed", type=int, default=int(os.environ["GRADER_SEED"]) if "GRADER_SEED" in os.environ else None,
-                   help="the instructor's seed of the checks' random inputs (default: a fresh random one)")
+    from grader.cli import env_seed, seed_value
+
+    p.add_argument("--seed", type=seed_value, default=env_seed(),
+                   help="the instructor's seed of the checks' random inputs (default: GRADER_SEED, else a fresh "
+                        "random one)")
     p.set_defaults(func=cmd_gradescope)
