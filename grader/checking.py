@@ -241,14 +241,39 @@ def expect_tensor(got, expected: torch.Tensor, *, call: str, inputs: dict | None
     return got
 
 
-def expect_choice(got, *, name: str, keys: dict[str, str], correct: str | set, hint: str) -> None:
-    """A multiple-choice constant: a valid key, and the right one."""
+RECORDED = "Recorded:"
+
+
+def answer_key(name: str):
+    """The right answer to ``name`` (``"module.CONSTANT"``) from the instructor-only
+    ``grader/answers.py``; None in a student release, which leaves that file out."""
+    import os
+
+    if not os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), "answers.py")):
+        return None  # this very package has no answers (an editable install elsewhere must not supply them)
+    from grader.answers import ANSWERS
+
+    return ANSWERS[name]
+
+
+def recorded(name: str, got) -> None:
+    """Full marks in a student release's self-check for a well-formed answer it cannot judge."""
+    raise Partial(1.0, f"{RECORDED} `{name} = {got!r}` is a valid answer. This self-check does not know "
+                       "the right one: your instructor grades it.")
+
+
+def expect_choice(got, *, name: str, keys: dict[str, str], correct: str | set | None, hint: str) -> None:
+    """A multiple-choice constant: a valid key, and the right one (``correct``; None where
+    the answer is not known, in a student release: then a valid key is recorded)."""
     valid = ", ".join(repr(k) for k in keys)
     if not isinstance(got, str) or got not in keys:
         shown = repr(got) if isinstance(got, (str, int, float, type(None))) else describe(got)
         if got == "":
-            raise Mismatch(f"`{name}` is still \"\": set it to one of {valid}.")
-        raise Mismatch(f"`{name}` is {shown}, which is not one of the keys {valid} (exact spelling, lower case).")
+            raise Mismatch(f"`{name}` is still \"\": set it to one of {valid}.", code="choice/unanswered")
+        raise Mismatch(f"`{name}` is {shown}, which is not one of the keys {valid} (exact spelling, lower case).",
+                       code="choice/invalid-key")
+    if correct is None:
+        recorded(name, got)
     good = {correct} if isinstance(correct, str) else set(correct)
     if got not in good:
         raise Mismatch(f"`{name} = {got!r}` ({keys[got]}) is not right.", hint)

@@ -200,3 +200,147 @@ def test_self_check_of_the_references_scores_full(release, tmp_path):
     failing = [(t["name"], t["output"][:300]) for t in results["tests"] if t["score"] < t["max_score"]]
     assert not failing, failing
     assert results["score"] > 0
+
+
+# ----------------------------------------------------------------------------- answer keys
+
+from grader.answers import ANSWERS  # noqa: E402
+from grader.integrations.leaks import answer_leaks, kernel_leaks, reference_kernels  # noqa: E402
+from grader.integrations.release import INSTRUCTOR_ONLY  # noqa: E402
+
+
+def _right_keys() -> set[str]:
+    return {v for v in ANSWERS.values() if isinstance(v, str)}
+
+
+def test_the_instructors_checks_know_every_answer():
+    from grader.checking import answer_key
+
+    for name, right in ANSWERS.items():
+        module, constant = name.split(".")
+        assert module in MODULES
+        with open(os.path.join(SOLUTIONS, f"{module}.py"), encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+        assigned = [n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == constant]
+        assert assigned, name
+        assert answer_key(name) == right
+        check = open(os.path.join(REPO, "grader", "checks", f"{module}.py"), encoding="utf-8").read()
+        assert f'answer_key("{name}")' in check, f"{module}'s check must read {name} from grader/answers.py"
+
+
+def test_no_right_answer_ships(release):
+    assert not os.path.exists(os.path.join(release, "grader", "answers.py"))
+    assert INSTRUCTOR_ONLY == ("answers.py",)
+    assert answer_leaks(release, ANSWERS) == []
+    kernels = reference_kernels(SOLUTIONS)
+    assert kernels["second_derivative_kernel()"] == [[1.0, -2.0, 1.0]]
+    assert kernel_leaks(release, kernels) == []
+    # The plain grep: a right key in quotes appears in the checks only as a key of a listing of
+    # all the choices ("key": "description"), never in check code or a message.
+    for path in release_files(os.path.join(release, "grader")):
+        if not path.endswith(".py"):
+            continue
+        text = open(path, encoding="utf-8").read()
+        in_checks = os.path.basename(os.path.dirname(path)) == "checks"
+        for key in _right_keys():
+            for quoted in (f'"{key}"', f"'{key}'"):
+                start = text.find(quoted)
+                while start >= 0:
+                    after = text[start + len(quoted):].lstrip(" ")
+                    if in_checks:
+                        assert after.startswith(":"), (path, quoted, text[start - 80:start + 80])
+                    else:  # elsewhere in the grader: never as an answer
+                        assert "correct" not in text[max(0, start - 40):start], (path, quoted)
+                    start = text.find(quoted, start + 1)
+        assert "correct=\"" not in text and "correct='" not in text, path
+        assert "1, -2, 1" not in text and "[[1., -2., 1.]]" not in text, path
+    assert "MIN_SIZE = 3" not in "\n".join(open(p, encoding="utf-8", errors="replace").read()
+                                           for p in release_files(release))
+
+
+LEAKY_CHECK = '''"""Checks: the [[1, -2, 1]] kernel."""
+from grader.checking import expect_choice, points
+
+KEYS = {"nothing": "zero", "diagonal": "beside the edge", "everywhere": "all", "copy": "shifted"}
+
+
+@points(1)
+def test_apply_k(sub):
+    """APPLY_K"""
+    expect_choice(sub.constant("APPLY_K"), name="APPLY_K", keys=KEYS, correct="diagonal", hint="")
+
+
+@points(1)
+def test_min_size(sub):
+    """MIN_SIZE"""
+    assert sub.constant("MIN_SIZE") == 3, "`MIN_SIZE` should be the size of [1.0, -2.0, 1.0]"
+    assert sub.constant("STRONGEST") in ("lines",), "'lines' is right"
+'''
+
+
+def test_the_leak_scans_find_what_they_look_for(tmp_path):
+    checks = tmp_path / "grader" / "checks"
+    checks.mkdir(parents=True)
+    (checks / "leaky.py").write_text(LEAKY_CHECK)
+    (tmp_path / "grader" / "answers.py").write_text("ANSWERS = {}\n")
+    (tmp_path / "README.md").write_text("Hint: APPLY_K = 'diagonal', and MIN_SIZE is 3.\n")
+    found = answer_leaks(str(tmp_path), ANSWERS)
+    text = "\n".join(found)
+    assert "answers.py" in text
+    assert "literal correct=" in text                      # correct="diagonal"
+    assert "comparison with the right number" in text      # == 3
+    assert "'lines' outside a listing" in text             # in ("lines",)
+    assert "quotes the answer key 'lines'" in text         # a message
+    assert "README.md: \"APPLY_K = 'diagonal\"" in text and "MIN_SIZE is 3" in text
+    assert "leaky.py:4:" not in text                       # the listing of all choices is fine
+    kernels = kernel_leaks(str(tmp_path), reference_kernels(SOLUTIONS))
+    assert any("[[1, -2, 1]]" not in k and "'1, -2, 1'" in k for k in kernels), kernels
+    assert any("'1.0, -2.0, 1.0'" in k for k in kernels), kernels
+    (tmp_path / "shown.txt").write_text("Got:\n[ 1 -2  1]\nand [-1.,  3., -3.,  1.]\n")
+    shown = "\n".join(kernel_leaks(str(tmp_path), reference_kernels(SOLUTIONS)))
+    assert "'1 -2  1'" in shown and "derivative_kernel(3)" in shown
+
+
+@pytest.mark.parametrize("edit", ["key", "kernel"])
+def test_build_release_refuses_a_leaked_answer(tmp_path, edit):
+    repo = tmp_path / "repo"
+    for name in ("grader", "exercises", "solutions"):
+        shutil.copytree(os.path.join(REPO, name), repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(os.path.join(REPO, "pyproject.toml"), repo / "pyproject.toml")
+    check = repo / "grader" / "checks" / "blur_kernel.py"
+    text = check.read_text()
+    if edit == "key":
+        assert 'correct=answer_key("blur_kernel.WHY_BLUR")' in text
+        check.write_text(text.replace('correct=answer_key("blur_kernel.WHY_BLUR")', 'correct="denoise"'))
+    else:
+        check.write_text(text.replace('"""Checks of', '"""Compare with [[1, -4, 6, -4, 1]]. Checks of', 1))
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match="right answer" if edit == "key" else "reference kernel"):
+        build_release(str(out), repo=str(repo))
+    assert not out.exists()  # nothing half-written is left for someone to hand out
+
+
+def test_self_check_records_answers_it_cannot_judge(release, tmp_path):
+    """In the release, a valid key earns the self-check's points whichever key it is, and says
+    that the instructor grades it: the self-check is no oracle for the right answer."""
+    import re
+
+    copy = str(tmp_path / "release")
+    shutil.copytree(release, copy)
+    wrong = {"APPLY_K": "nothing", "TRANSPOSE_X": "zero", "TRANSPOSE_K": "same", "IDENTITY": "a",
+             "ERROR_CAUSE": "loops", "STRONGEST": "flat", "WHY_BLUR": "sharpen",
+             "TRANSLATION_DRAWBACK": "none", "MIN_SIZE": 4}
+    for module in MODULES:
+        source = open(os.path.join(SOLUTIONS, f"{module}.py"), encoding="utf-8").read()
+        for name, value in wrong.items():
+            source = re.sub(rf"^{name} = .*$", f"{name} = {value!r}", source, flags=re.M)
+            source = re.sub(rf"^assert {name}\b.*$", "", source, flags=re.M)  # the reference checks itself
+        with open(os.path.join(copy, "exercises", f"{module}.py"), "w", encoding="utf-8") as f:
+            f.write(source)
+    results, _ = self_check(copy, tmp_path, "wrong-keys")
+    recorded = [t for t in results["tests"] if t["output"].startswith("Recorded:")]
+    assert len(recorded) == len(ANSWERS), [t["name"] for t in recorded]
+    assert all(t["score"] == t["max_score"] for t in recorded)
+    assert all("your instructor grades it" in t["output"] for t in recorded)
+    failing = [(t["name"], t["output"][:300]) for t in results["tests"] if t["score"] < t["max_score"]]
+    assert not failing, failing

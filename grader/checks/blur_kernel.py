@@ -11,6 +11,7 @@ import torch
 from scipy.signal import correlate2d
 
 from grader.checking import Mismatch, describe, expect_choice, fmt_shape, points, require, show
+from grader.checking import answer_key
 
 SIZES = (None, 3, 5)  # None: the default argument
 
@@ -144,6 +145,6 @@ def test_why_blur(sub):
                         "denoise": "suppress pixel noise and fine detail",
                         "rotate": "rotate the image",
                         "detect": "find edges"},
-                  correct="denoise",
+                  correct=answer_key("blur_kernel.WHY_BLUR"),
                   hint="Look at what your kernel did to the checkerboard and to the white noise in the other "
                        "checks, and to an edge: does a blurred edge get crisper?")

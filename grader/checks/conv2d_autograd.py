@@ -17,6 +17,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from grader.checking import (Mismatch, describe, expect_choice, expect_tensor, fmt_shape, points, require,
                              requires, show)
+from grader.checking import answer_key
 from grader.worker.protocol import RemoteException
 
 BOOK_LOOP = ("the chapter's loop (Conv2D((1, 2)), X of shape (1, 1, 6, 8), Y of shape (1, 1, 6, 7), "
@@ -173,7 +174,7 @@ def test_error_cause(sub):
         "loops": "autograd cannot differentiate Python loops",
         "shape": "corr2d reads the batch and channel axes as height and width",
         "dtype": "float64 parameters meet float32 data",
-    }, correct="shape",
+    }, correct=answer_key("conv2d_autograd.ERROR_CAUSE"),
         hint="Experiment: train Conv2D for one step on the 2-D 6x8 image (does backward() work there?), "
              "then print net(X).shape for the 4-D X, and the dtypes of X and net.weight.")
 

@@ -9,6 +9,7 @@ import scipy.signal
 import torch
 
 from grader.checking import Mismatch, describe, expect_choice, expect_tensor, fmt_shape, points, requires, show
+from grader.checking import answer_key
 
 EDGE = [[1.0, -1.0]]
 
@@ -114,6 +115,6 @@ def test_apply_k(sub):
         "diagonal": "non-zero only next to the diagonal edge",
         "everywhere": "non-zero at every position",
         "copy": "the image shifted by one pixel",
-    }, correct="diagonal",
+    }, correct=answer_key("diagonal_edges.APPLY_K"),
         hint="Print edge_response(torch.tril(torch.ones(8, 8))) and look at where the entries are non-zero. "
              "Walking along one row of the image, where does the intensity change?")

@@ -13,6 +13,7 @@ from hypothesis import given, strategies as st
 from scipy.signal import convolve2d, correlate, correlate2d
 
 from grader.checking import Mismatch, Partial, StudentRaised, describe, expect_choice, expect_tensor, points, require, requires
+from grader.checking import answer_key
 
 
 def _tensor(nprng, shape, dtype=torch.float32) -> torch.Tensor:
@@ -237,6 +238,6 @@ def test_translation_drawback(sub):
                         "slower": "convolutions are slower",
                         "more_parameters": "it needs more parameters",
                         "none": "no drawback"},
-                  correct="position",
+                  correct=answer_key("fc_to_conv.TRANSLATION_DRAWBACK"),
                   hint="Compare a convolution's parameter count and cost with a fully connected layer's, then "
                        "think of an image in which the same pattern means different things in different places.")

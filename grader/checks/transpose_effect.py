@@ -10,6 +10,7 @@ import scipy.signal
 import torch
 
 from grader.checking import Mismatch, expect_choice, expect_tensor, points, requires
+from grader.checking import answer_key
 
 EDGE = torch.tensor([[1.0, -1.0]])
 CHOICES = {
@@ -119,7 +120,8 @@ def test_via_transposed_kernel_keeps_x(sub, rng):
 @points(1)
 def test_transpose_x_choice(sub):
     """TRANSPOSE_X: corr2d(X.T, K) against corr2d(X, K) for X = torch.eye(8), K = [[1, -1]]"""
-    expect_choice(sub.constant("TRANSPOSE_X"), name="TRANSPOSE_X", keys=CHOICES, correct="same",
+    expect_choice(sub.constant("TRANSPOSE_X"), name="TRANSPOSE_X", keys=CHOICES,
+                  correct=answer_key("transpose_effect.TRANSPOSE_X"),
                   hint="Compute both for X = torch.eye(8) and K = torch.tensor([[1.0, -1.0]]) and compare them "
                        "with torch.equal. What is special about torch.eye(8).T?")
 
@@ -127,7 +129,8 @@ def test_transpose_x_choice(sub):
 @points(1)
 def test_transpose_k_choice(sub):
     """TRANSPOSE_K: corr2d(X, K.T) against corr2d(X, K) for X = torch.eye(8), K = [[1, -1]]"""
-    expect_choice(sub.constant("TRANSPOSE_K"), name="TRANSPOSE_K", keys=CHOICES, correct="transposed",
+    expect_choice(sub.constant("TRANSPOSE_K"), name="TRANSPOSE_K", keys=CHOICES,
+                  correct=answer_key("transpose_effect.TRANSPOSE_K"),
                   hint="Print the shapes first: corr2d(X, K) is 8x7 here. Then compare corr2d(X, K.T) with each "
                        "candidate using torch.equal.")
 
@@ -140,6 +143,6 @@ def test_identity_choice(sub):
         "b": "corr2d(X.T, K) == corr2d(X, K.T).T",
         "c": "corr2d(X.T, K.T) == corr2d(X, K)",
         "d": "corr2d(X.T, K) == -corr2d(X, K)",
-    }, correct="b",
+    }, correct=answer_key("transpose_effect.IDENTITY"),
         hint="Test each equation on a random non-square X (e.g. 5x7) and a kernel with k_h != k_w (e.g. 2x3): "
              "an identity must hold for all of them, not just for a symmetric image like torch.eye(8).")

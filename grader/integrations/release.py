@@ -3,21 +3,27 @@
 ``exercises/`` (the stubs), the ``grader`` package with its public checks only (hidden
 checks removed from the source by ``hidden.strip_hidden``), ``pyproject.toml``, a
 ``setup.sh`` (venv + torch pinned to the CPU build + the grader) and a README with the
-one-command self-check. Nothing from ``solutions/`` or ``tests/`` is copied; the copy
-is checked for reference-solution lines before the command reports success.
+one-command self-check. Nothing from ``solutions/`` or ``tests/`` is copied, nor the
+instructor-only ``grader/answers.py`` (the right keys of the multiple-choice questions:
+the release's checks only record that a valid key was chosen). Before the command
+reports success the copy is searched for reference-solution lines, for any right answer
+(``leaks.answer_leaks``) and for the text of the reference kernels
+(``leaks.kernel_leaks``); if anything is found, nothing is left behind.
 """
 from __future__ import annotations
 
 import ast
 import os
 import shutil
+import sys
 
 from grader.contract import MODULES
-from grader.integrations.leaks import leaks, reference_lines
+from grader.integrations.leaks import answer_leaks, kernel_leaks, leaks, reference_kernels, reference_lines
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".hypothesis")
+INSTRUCTOR_ONLY = ("answers.py",)  # in grader/: the right answers of the multiple-choice questions
 
 SETUP = """#!/usr/bin/env bash
 # Sets up this folder for self-checking:  ./setup.sh && .venv/bin/grader check
@@ -64,6 +70,11 @@ On Windows: `py -3.11 -m venv .venv`, then
 Edit the files in `exercises/`; each file's docstring is its statement. Replace every
 `raise NotImplementedError` and set every multiple-choice constant to one of the keys
 listed next to it. Start with `cross_correlation.py`: the others import its `corr2d`.
+
+The multiple-choice answers (and `MIN_SIZE`) are not graded here: this folder does not
+contain the right answers. The self-check only makes sure each one is one of the listed
+keys (an int for `MIN_SIZE`), gives it its points and says "Recorded"; your instructor
+grades these answers, so your final score can be lower than the self-check's.
 
 | # | File | Exercise | Points in the self-check |
 |---|------|----------|--------------------------|
@@ -151,7 +162,7 @@ def _write(out_dir: str, repo: str) -> dict:
 
     exercises = os.path.join(repo, "exercises")
     shutil.copytree(exercises, os.path.join(out_dir, "exercises"), ignore=SKIP, dirs_exist_ok=True)
-    shutil.copytree(os.path.join(repo, "grader"), os.path.join(out_dir, "grader"), ignore=SKIP)
+    shutil.copytree(os.path.join(repo, "grader"), os.path.join(out_dir, "grader"), ignore=_skip_grader)
     checks = os.path.join(out_dir, "grader", "checks")
     removed = strip_checks(checks)
     shutil.copy(os.path.join(repo, "pyproject.toml"), os.path.join(out_dir, "pyproject.toml"))
@@ -167,14 +178,38 @@ def _write(out_dir: str, repo: str) -> dict:
         found = leaks(out_dir, reference_lines(solutions, exercises, os.path.join(repo, "grader")))
         if found:
             raise RuntimeError("reference code would ship in the release:\n  " + "\n  ".join(found[:20]))
+        found = kernel_leaks(out_dir, reference_kernels(solutions))
+        if found:
+            raise RuntimeError("a reference kernel is named in the release:\n  " + "\n  ".join(found[:20]))
+    found = answer_leaks(out_dir, _answers(repo))
+    if found:
+        raise RuntimeError("a right answer would ship in the release:\n  " + "\n  ".join(found[:20]))
     return removed
+
+
+def _skip_grader(folder: str, names: list[str]) -> set[str]:
+    top = os.path.basename(os.path.normpath(folder)) == "grader"
+    return set(SKIP(folder, names)) | ({n for n in names if n in INSTRUCTOR_ONLY} if top else set())
+
+
+def _answers(repo: str) -> dict:
+    """The instructor's answer keys (``grader/answers.py`` of ``repo``), read, not imported."""
+    path = os.path.join(repo, "grader", "answers.py")
+    if not os.path.exists(path):
+        raise RuntimeError(f"{path} is missing: the release is checked against the answer keys it keeps")
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    for node in tree.body:
+        target = node.target if isinstance(node, ast.AnnAssign) else (node.targets[0] if isinstance(node, ast.Assign) else None)
+        if isinstance(target, ast.Name) and target.id == "ANSWERS":
+            return ast.literal_eval(node.value)
+    raise RuntimeError(f"{path} defines no ANSWERS")
 
 
 def cmd_release(args) -> int:
     try:
         removed = build_release(args.out_dir)
     except (FileExistsError, RuntimeError) as exc:
-        print(f"grader release: {exc}")
+        print(f"grader release: {exc}", file=sys.stderr)
         return 2
     count = sum(len(v) for v in removed.values())
     print(f"Wrote the student release to {args.out_dir} ({count} hidden checks left out"
