@@ -10,7 +10,7 @@ import subprocess
 import time
 
 from grader import sandbox
-from grader.worker.protocol import FIRST_CHILD_UID, ProtocolError, recv_msg, send_msg
+from grader.worker.protocol import FIRST_CHILD_UID, ProtocolError, check_reply, recv_msg, send_msg
 
 
 class WorkerTimeout(Exception):
@@ -19,6 +19,13 @@ class WorkerTimeout(Exception):
 
 class WorkerDied(Exception):
     """The child ended (os._exit, a signal, a resource limit) or answered garbage."""
+
+
+class WorkerMalformed(WorkerDied):
+    """The child answered something that is not a well-formed reply: the submission's doing
+    (student code shares the child's process and can write to its socket)."""
+
+    MESSAGE = "the worker sent a malformed answer"
 
 
 class Zygote:
@@ -51,7 +58,13 @@ class Zygote:
             raise WorkerTimeout("the worker did not answer") from None
         if not data:
             raise WorkerDied("the worker process ended")
-        return json.loads(data)
+        try:
+            reply = json.loads(data)
+        except ValueError:
+            raise WorkerDied("the worker sent a malformed control message") from None
+        if not isinstance(reply, dict):
+            raise WorkerDied("the worker sent a malformed control message")
+        return reply
 
     def wait_ready(self) -> None:
         if self.ready:
@@ -117,23 +130,35 @@ class Child:
         self.closed = False
 
     def request(self, message: dict, timeout: float) -> dict:
+        """Send one request and read the whole reply before one absolute deadline.
+
+        However the reply trickles in (student code can write to this socket), it must be
+        complete ``timeout`` seconds after the request went out. Anything wrong with the
+        reply, in any field, is WorkerMalformed: the submission's fault, never the grader's.
+        """
         if self.closed:
             raise WorkerDied("the worker was already stopped")
         deadline = time.monotonic() + timeout
         try:
-            self.sock.settimeout(timeout)
+            self.sock.settimeout(max(0.05, timeout))
             send_msg(self.sock, message)
-            self.sock.settimeout(max(0.05, deadline - time.monotonic()))
-            return recv_msg(self.sock)
+            reply = recv_msg(self.sock, deadline=deadline)
+            return check_reply(reply, cells=len(message.get("cells") or ()))
         except socket.timeout:
             self.kill()
             raise WorkerTimeout(f"no answer within {timeout:g} s") from None
         except (EOFError, ConnectionError, BrokenPipeError) as exc:
             self.kill()
             raise WorkerDied(f"the worker process ended ({exc})") from None
-        except (ProtocolError, ValueError) as exc:
+        except ProtocolError as exc:
             self.kill()
-            raise WorkerDied(f"the worker sent a malformed answer ({exc})") from None
+            raise WorkerMalformed(f"{WorkerMalformed.MESSAGE} ({exc})") from None
+        except OSError as exc:
+            self.kill()
+            raise WorkerDied(f"the worker process ended ({exc})") from None
+        except Exception as exc:  # noqa: BLE001 - whatever a hostile reply provokes is the reply's fault
+            self.kill()
+            raise WorkerMalformed(f"{WorkerMalformed.MESSAGE} ({type(exc).__name__})") from None
 
     def kill(self) -> None:
         if not self.closed:

@@ -88,3 +88,107 @@ def test_decode_refuses_malformed_values():
         decode({"t": "int", "v": "1"})
     with pytest.raises(ProtocolError):
         decode({**good, "shape": [-1, 4]})
+
+
+# ----------------------------------------------------------------------------- hostile replies
+
+def test_a_trickled_reply_must_arrive_whole_before_one_deadline():
+    import socket
+    import struct
+    import threading
+    import time
+
+    from grader.worker.protocol import recv_msg
+
+    ours, theirs = socket.socketpair()
+
+    def trickle():
+        theirs.sendall(struct.pack(">I", 100))
+        for _ in range(100):
+            try:
+                theirs.sendall(b" ")
+            except OSError:
+                return
+            time.sleep(0.05)
+
+    threading.Thread(target=trickle, daemon=True).start()
+    start = time.monotonic()
+    with pytest.raises(socket.timeout):
+        recv_msg(ours, deadline=time.monotonic() + 0.5)  # each byte comes well within any per-read timeout
+    assert time.monotonic() - start < 4  # far less than the 5 s of trickling (loose: the machine is shared)
+    ours.close()
+    theirs.close()
+
+
+@pytest.mark.parametrize("data", [
+    b"[" * 200_000 + b"]" * 200_000,
+    b'{"v": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+    b"[" + b",".join([b"0"] * 300_000) + b"]",
+    b"\xff\xfe not json",
+    b"[1, 2]",
+])
+def test_loads_refuses_deep_large_or_broken_messages_with_protocol_error(data):
+    from grader.worker.protocol import loads
+
+    with pytest.raises(ProtocolError):
+        loads(data)
+
+
+@pytest.mark.parametrize("node", [
+    {"t": "list", "items": "abc"},
+    {"t": "list", "items": [{"t": "none"}] * 10_001},
+    {"t": "str", "v": ["a"]},
+    {"t": "exception", "type": {"x": 1}, "message": "m"},
+    {"t": "object", "type": "x", "repr": ["r"]},
+    {"t": "dict", "items": [[{"t": "list", "items": []}, {"t": "none"}]]},
+    {"t": "dict", "items": [["k"]]},
+    {"t": "complex", "re": "1", "im": 0},
+    {"t": "npscalar", "dtype": "float32", "v": [1]},
+    {"t": "npscalar", "dtype": "int8", "v": 1000},
+    {"t": "tensor", "dtype": "float32", "shape": "3x3", "data": "AAAA"},
+    {"t": "tensor", "dtype": ["float32"], "shape": [1], "data": "AAAAAA=="},
+    {"t": "float", "v": True},
+    {"t": "int", "v": 2**70},
+])
+def test_decode_raises_only_protocol_error_on_any_malformed_tree(node):
+    with pytest.raises(ProtocolError):
+        decode(node)
+
+
+def test_decode_bounds_the_total_number_of_values():
+    wide = {"t": "list", "items": [{"t": "list", "items": [{"t": "none"}] * 9_000}] * 9}
+    with pytest.raises(ProtocolError, match="too many"):
+        decode(wide)
+
+
+def test_encode_bounds_the_total_number_of_values():
+    tree = decode(encode([[0] * 9_000] * 9))
+    flat = [x for row in tree for x in (row if isinstance(row, list) else [row])]
+    assert len(flat) < 60_000 and any(isinstance(x, Foreign) for x in flat)
+
+
+def test_check_reply_keeps_a_well_formed_envelope_and_clips_output():
+    from grader.worker.protocol import OUTPUT_CAP, check_reply
+
+    reply = check_reply({"status": "raised", "type": "ValueError", "message": "m",
+                         "where": {"file": "a.py", "line": 3, "text": "x"}, "output": "o" * (OUTPUT_CAP * 3),
+                         "output_truncated": False, "tainted": True, "extra": "dropped"})
+    assert reply["where"]["line"] == 3 and "extra" not in reply
+    assert len(reply["output"]) < OUTPUT_CAP + 100
+
+
+@pytest.mark.parametrize("reply", [
+    {"status": ["ok"]},
+    {"status": "returned", "message": ["a"]},
+    {"status": "raised", "where": "line 3"},
+    {"status": "raised", "where": {"file": "a", "line": "3"}},
+    {"status": "returned", "output": ["a"]},
+    {"status": "returned", "tainted": "yes"},
+    {"status": "ok", "cells": [{"cell": "1"}]},
+    {"status": "returned", "value": {"t": "str", "v": 1}},
+])
+def test_check_reply_refuses_wrong_types_anywhere(reply):
+    from grader.worker.protocol import check_reply
+
+    with pytest.raises(ProtocolError):
+        check_reply(reply, cells=5)

@@ -16,13 +16,19 @@ import math
 import socket
 import struct
 import sys
+import time
 
 HEADER = struct.Struct(">I")
-MAX_MESSAGE = 64 * 1024 * 1024  # bytes of one JSON message
-MAX_ARRAY_BYTES = 16 * 1024 * 1024
-MAX_ITEMS = 10_000
+MAX_MESSAGE = 8 * 1024 * 1024  # bytes of one reply from the worker (what the trusted side reads)
+MAX_REQUEST = 64 * 1024 * 1024  # bytes of one request to the worker (it carries the submission's files)
+MAX_ARRAY_BYTES = 4 * 1024 * 1024  # raw bytes of one tensor or array (base64 makes it a third larger)
+MAX_ITEMS = 10_000  # items of one list, tuple or dict
+MAX_NODES = 50_000  # values in one encoded tree, all levels together
+MAX_TOKENS = 250_000  # brackets, braces and commas in one reply: a bound on its objects before parsing
 MAX_DEPTH = 16
 MAX_TEXT = 4_000
+MAX_STR = 100_000  # characters of one returned string
+OUTPUT_CAP = 8_000  # characters of captured output per reply
 FIRST_CHILD_UID = 200_000  # worker children run as uids from here on (never root, never a system user)
 
 TORCH_DTYPES = (
@@ -41,16 +47,22 @@ class ProtocolError(Exception):
 
 # ----------------------------------------------------------------------------- framing
 
-def send_msg(sock: socket.socket, obj: dict) -> None:
+def send_msg(sock: socket.socket, obj: dict, limit: int = MAX_REQUEST) -> None:
     data = json.dumps(obj, allow_nan=True, separators=(",", ":")).encode()
-    if len(data) > MAX_MESSAGE:
-        raise ProtocolError(f"message of {len(data)} bytes exceeds {MAX_MESSAGE}")
+    if len(data) > limit:
+        raise ProtocolError(f"message of {len(data)} bytes exceeds {limit}")
     sock.sendall(HEADER.pack(len(data)) + data)
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
+def _recv_exact(sock: socket.socket, n: int, deadline: float | None) -> bytes:
+    """``n`` bytes, all of them before ``deadline`` (time.monotonic), however they trickle in."""
     chunks = []
     while n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise socket.timeout("the whole message did not arrive in time")
+            sock.settimeout(left)
         chunk = sock.recv(min(n, 1 << 20))
         if not chunk:
             raise EOFError("connection closed")
@@ -59,17 +71,29 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def recv_msg(sock: socket.socket, limit: int = MAX_MESSAGE) -> dict:
-    (size,) = HEADER.unpack(_recv_exact(sock, HEADER.size))
-    if size > limit:
-        raise ProtocolError(f"message of {size} bytes exceeds the limit of {limit}")
+def loads(data: bytes) -> dict:
+    """Parse one message, refusing before parsing what would build too many objects, and
+    turning every failure (a RecursionError on deep nesting included) into ProtocolError."""
+    tokens = data.count(b"[") + data.count(b"{") + data.count(b",")
+    if tokens > MAX_TOKENS:
+        raise ProtocolError(f"a message with {tokens} items (more than {MAX_TOKENS})")
     try:
-        obj = json.loads(_recv_exact(sock, size))
-    except ValueError as exc:
-        raise ProtocolError(f"malformed message: {exc}") from None
+        obj = json.loads(data)
+    except RecursionError:
+        raise ProtocolError("a message nested too deeply") from None
+    except (ValueError, TypeError, MemoryError) as exc:
+        raise ProtocolError(f"malformed message: {safe_str(exc)[:200]}") from None
     if not isinstance(obj, dict):
         raise ProtocolError("a message must be a JSON object")
     return obj
+
+
+def recv_msg(sock: socket.socket, limit: int = MAX_MESSAGE, deadline: float | None = None) -> dict:
+    """One length-prefixed message; with ``deadline``, the whole of it must arrive before then."""
+    (size,) = HEADER.unpack(_recv_exact(sock, HEADER.size, deadline))
+    if size > limit:
+        raise ProtocolError(f"message of {size} bytes exceeds the limit of {limit}")
+    return loads(_recv_exact(sock, size, deadline))
 
 
 # ----------------------------------------------------------------------------- encoding
@@ -133,16 +157,24 @@ def _encode_ndarray(x) -> dict:
             "data": _b64(numpy.ascontiguousarray(x).tobytes())}
 
 
-def encode(value, depth: int = 0) -> dict:
-    """Turn a Python value into a tagged JSON tree. Never raises."""
+def encode(value, depth: int = 0, budget: list | None = None) -> dict:
+    """Turn a Python value into a tagged JSON tree. Never raises.
+
+    At most ``MAX_NODES`` values in one tree: the rest are described, not sent.
+    """
+    if budget is None:
+        budget = [MAX_NODES]
     try:
-        return _encode(value, depth)
+        return _encode(value, depth, budget)
     except BaseException as exc:  # noqa: BLE001 - encoding a hostile object
         return {"t": "object", "type": safe_str(type(value), lambda c: getattr(c, "__name__", "?")),
                 "repr": f"<could not be encoded: {safe_str(exc)}>"}
 
 
-def _encode(value, depth: int) -> dict:
+def _encode(value, depth: int, budget: list) -> dict:
+    budget[0] -= 1
+    if budget[0] < 0:
+        return {"t": "object", "type": "?", "repr": "<too many values>"}
     if depth > MAX_DEPTH:
         return {"t": "object", "type": type_name(value), "repr": "<nested too deeply>"}
     if value is None:
@@ -157,15 +189,26 @@ def _encode(value, depth: int) -> dict:
     if cls is float:
         return {"t": "float", "v": value}
     if cls is str:
-        return {"t": "str", "v": clip(value, 100_000)}
+        return {"t": "str", "v": clip(value, MAX_STR)}
     if cls in (list, tuple):
         if len(value) > MAX_ITEMS:
             return {"t": "object", "type": cls.__name__, "repr": f"<{len(value)} items, too many>"}
-        return {"t": cls.__name__, "items": [encode(v, depth + 1) for v in value]}
+        items = []
+        for v in value:
+            if budget[0] <= 0:  # what is left is described in one item, not sent
+                items.append({"t": "object", "type": "?", "repr": "<too many values>"})
+                break
+            items.append(encode(v, depth + 1, budget))
+        return {"t": cls.__name__, "items": items}
     if cls is dict:
         if len(value) > MAX_ITEMS:
             return {"t": "object", "type": "dict", "repr": "<too many items>"}
-        return {"t": "dict", "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
+        pairs = []
+        for k, v in value.items():
+            if budget[0] <= 1:
+                return {"t": "object", "type": "dict", "repr": "<too many values>"}
+            pairs.append([encode(k, depth + 1, budget), encode(v, depth + 1, budget)])
+        return {"t": "dict", "items": pairs}
     if isinstance(value, BaseException):
         return {"t": "exception", "type": type_name(value), "message": safe_str(value)}
     if isinstance(value, type):
@@ -177,7 +220,7 @@ def _encode(value, depth: int) -> dict:
         if isinstance(value, torch.dtype):
             return {"t": "object", "type": "torch.dtype", "repr": str(value)}
         if isinstance(value, torch.Size):
-            return {"t": "tuple", "items": [encode(int(v)) for v in value]}
+            return {"t": "tuple", "items": [encode(int(v), depth + 1, budget) for v in value[:MAX_ITEMS]]}
     numpy = sys.modules.get("numpy")
     if numpy is not None:
         if isinstance(value, numpy.ndarray):
@@ -240,17 +283,55 @@ class TensorMeta:
 
 
 def _raw(node: dict, itemsize: int, shape) -> bytes:
-    if not isinstance(shape, list) or not all(isinstance(s, int) and 0 <= s < 2**31 for s in shape):
+    if not isinstance(shape, list) or len(shape) > 32 \
+            or not all(type(s) is int and 0 <= s < 2**31 for s in shape):
         raise ProtocolError("bad shape")
     numel = math.prod(shape)
-    data = base64.b64decode(node.get("data", ""), validate=True)
+    data = node.get("data", "")
+    if not isinstance(data, str) or len(data) > (MAX_ARRAY_BYTES * 4) // 3 + 4:
+        raise ProtocolError("array data too large or not text")
+    data = base64.b64decode(data, validate=True)
     if len(data) != numel * itemsize:
         raise ProtocolError("array data does not match its shape and dtype")
     return data
 
 
-def decode(node, depth: int = 0):
-    """Rebuild a value from a tagged JSON tree; tensors become fresh, plain tensors."""
+def _text(node: dict, key: str, default: str = "", limit: int = MAX_TEXT) -> str:
+    value = node.get(key, default)
+    if not isinstance(value, str):
+        raise ProtocolError(f"malformed {key!r}: not a string")
+    return clip(value, limit)
+
+
+def decode(node, depth: int = 0, budget: list | None = None):
+    """Rebuild a value from a tagged JSON tree; tensors become fresh, plain tensors.
+
+    Anything that does not follow the format, in any way, raises ProtocolError (and
+    nothing else): deep nesting, too many items, a list where a string belongs.
+    """
+    if budget is None:
+        budget = [MAX_NODES + 2 * (MAX_DEPTH + 2)]  # the encoder's own "too many values" markers
+    try:
+        return _decode(node, depth, budget)
+    except ProtocolError:
+        raise
+    except RecursionError:
+        raise ProtocolError("a value nested too deeply") from None
+    except Exception as exc:  # noqa: BLE001 - whatever a malformed tree makes the decoder raise
+        raise ProtocolError(f"malformed value ({type(exc).__name__})") from None
+
+
+def _items(node: dict) -> list:
+    items = node.get("items", [])
+    if not isinstance(items, list) or len(items) > MAX_ITEMS:
+        raise ProtocolError("malformed or too many items")
+    return items
+
+
+def _decode(node, depth: int, budget: list):
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ProtocolError("too many values")
     if depth > MAX_DEPTH + 2 or not isinstance(node, dict):
         raise ProtocolError("malformed value")
     tag = node.get("t")
@@ -259,22 +340,35 @@ def decode(node, depth: int = 0):
     if tag in ("bool", "int", "float", "str"):
         value = node.get("v")
         expected = {"bool": bool, "int": int, "float": (float, int), "str": str}[tag]
-        if not isinstance(value, expected) or (tag == "int" and isinstance(value, bool)):
+        if not isinstance(value, expected) or (tag in ("int", "float") and isinstance(value, bool)):
             raise ProtocolError(f"malformed {tag}")
+        if tag == "int" and abs(value) >= 2**63:
+            raise ProtocolError("integer too large")
+        if tag == "str":
+            return clip(value, MAX_STR)
         return float(value) if tag == "float" else value
     if tag == "complex":
-        return complex(float(node["re"]), float(node["im"]))
+        re, im = node.get("re"), node.get("im")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (re, im)):
+            raise ProtocolError("malformed complex")
+        return complex(float(re), float(im))
     if tag in ("list", "tuple"):
-        items = [decode(v, depth + 1) for v in node.get("items", [])]
+        items = [_decode(v, depth + 1, budget) for v in _items(node)]
         return items if tag == "list" else tuple(items)
     if tag == "dict":
-        return {decode(k, depth + 1): decode(v, depth + 1) for k, v in node.get("items", [])}
+        out = {}
+        for pair in _items(node):
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise ProtocolError("malformed dict item")
+            key = _decode(pair[0], depth + 1, budget)
+            out[key] = _decode(pair[1], depth + 1, budget)  # an unhashable key raises TypeError
+        return out
     if tag == "tensor":
         import torch
 
         dtype_name = node.get("dtype")
-        if dtype_name not in TORCH_DTYPES:
-            raise ProtocolError(f"dtype {dtype_name!r} not allowed")
+        if not isinstance(dtype_name, str) or dtype_name not in TORCH_DTYPES:
+            raise ProtocolError(f"dtype {safe_str(dtype_name, repr)[:40]} not allowed")
         dtype = getattr(torch, dtype_name)
         itemsize = torch.empty((), dtype=dtype).element_size()
         data = _raw(node, itemsize, node.get("shape"))
@@ -282,27 +376,89 @@ def decode(node, depth: int = 0):
             tensor = torch.frombuffer(bytearray(data), dtype=dtype).reshape(node["shape"]).clone()
         else:
             tensor = torch.empty(node["shape"], dtype=dtype)
-        tensor.remote = TensorMeta(str(node.get("cls", "?")), bool(node.get("requires_grad")), node.get("grad_fn"))
+        grad_fn = node.get("grad_fn")
+        if grad_fn is not None and not isinstance(grad_fn, str) or not isinstance(node.get("requires_grad", False), bool):
+            raise ProtocolError("malformed tensor metadata")
+        tensor.remote = TensorMeta(_text(node, "cls", "?"), bool(node.get("requires_grad")),
+                                   None if grad_fn is None else clip(grad_fn, 200))
         return tensor
     if tag == "ndarray":
         import numpy
 
         dtype_name = node.get("dtype")
-        if dtype_name not in NUMPY_DTYPES:
-            raise ProtocolError(f"dtype {dtype_name!r} not allowed")
+        if not isinstance(dtype_name, str) or dtype_name not in NUMPY_DTYPES:
+            raise ProtocolError(f"dtype {safe_str(dtype_name, repr)[:40]} not allowed")
         dtype = numpy.dtype(dtype_name)
         data = _raw(node, dtype.itemsize, node.get("shape"))
         return numpy.frombuffer(data, dtype=dtype).reshape(node["shape"]).copy()
     if tag == "npscalar":
         import numpy
 
-        if node.get("dtype") not in NUMPY_DTYPES:
-            raise ProtocolError("dtype not allowed")
-        return numpy.array(node["v"], dtype=node["dtype"])[()]
+        dtype_name = node.get("dtype")
+        value = node.get("v")
+        if not isinstance(dtype_name, str) or dtype_name not in NUMPY_DTYPES \
+                or not isinstance(value, (bool, int, float, str)) or isinstance(value, str) and len(value) > 100:
+            raise ProtocolError("malformed numpy scalar")
+        if isinstance(value, str):
+            value = complex(value)
+        return numpy.array(value, dtype=dtype_name)[()]
     if tag == "exception":
-        return RemoteException(str(node.get("type", "?")), str(node.get("message", "")))
+        return RemoteException(_text(node, "type", "?", 200), _text(node, "message"))
     if tag == "class":
-        return RemoteClass(str(node.get("name", "?")))
+        return RemoteClass(_text(node, "name", "?", 200))
     if tag == "object":
-        return Foreign(str(node.get("type", "?")), str(node.get("repr", "")))
-    raise ProtocolError(f"unknown tag {tag!r}")
+        return Foreign(_text(node, "type", "?", 200), _text(node, "repr"))
+    raise ProtocolError(f"unknown tag {safe_str(tag, repr)[:40]}")
+
+
+# ----------------------------------------------------------------------------- replies
+
+STATUSES = ("ok", "returned", "raised", "missing", "not_callable", "worker_error", "spawned", "pong")
+
+
+def _where(value):
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ProtocolError("malformed 'where'")
+    line = value.get("line")
+    if line is not None and (type(line) is not int or not 0 <= line < 2**31):
+        raise ProtocolError("malformed 'where'")
+    return {"file": _text(value, "file", "?", 200), "line": line, "text": _text(value, "text", "", 200)}
+
+
+def check_reply(obj: dict, cells: int = 10_000) -> dict:
+    """A worker's reply with every field of the envelope checked and clipped, the value
+    checked by decoding it; anything else in the reply is dropped. Raises ProtocolError."""
+    if not isinstance(obj, dict):
+        raise ProtocolError("a reply must be a JSON object")
+    status = obj.get("status")
+    if status not in STATUSES:
+        raise ProtocolError(f"unknown status {safe_str(status, repr)[:40]}")
+    out: dict = {"status": status}
+    for key in ("type", "message"):
+        if key in obj:
+            out[key] = _text(obj, key, limit=MAX_TEXT if key == "message" else 200)
+    if "where" in obj:
+        out["where"] = _where(obj["where"])
+    if "output" in obj:
+        out["output"] = _text(obj, "output", limit=OUTPUT_CAP)
+    for key in ("output_truncated", "tainted"):
+        if key in obj:
+            if not isinstance(obj[key], bool):
+                raise ProtocolError(f"malformed {key!r}")
+            out[key] = obj[key]
+    if "cells" in obj:
+        report = obj["cells"]
+        if not isinstance(report, list) or len(report) > cells:
+            raise ProtocolError("malformed cell report")
+        out["cells"] = []
+        for cell in report:
+            if not isinstance(cell, dict) or type(cell.get("cell")) is not int:
+                raise ProtocolError("malformed cell report")
+            out["cells"].append({"cell": cell["cell"], "type": _text(cell, "type", "?", 200),
+                                 "message": _text(cell, "message"), "where": _where(cell.get("where"))})
+    if "value" in obj:
+        decode(obj["value"])  # raises ProtocolError on anything malformed; the caller decodes again
+        out["value"] = obj["value"]
+    return out

@@ -29,9 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import protocol  # noqa: E402  (the worker directory is its own import root)
-from protocol import FIRST_CHILD_UID, recv_msg, send_msg  # noqa: E402
-
-OUTPUT_CAP = 8_000  # characters of captured output returned per request
+from protocol import FIRST_CHILD_UID, MAX_MESSAGE, MAX_REQUEST, OUTPUT_CAP, recv_msg, send_msg  # noqa: E402
 IS_ROOT = os.geteuid() == 0
 SANDBOXED = os.environ.get("GRADER_SANDBOX") == "bwrap"
 
@@ -271,15 +269,15 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict) -> Non
         session = Session(workdir, output)
         while True:
             try:
-                request = recv_msg(sock)
+                request = recv_msg(sock, MAX_REQUEST)
             except (EOFError, OSError, protocol.ProtocolError):
                 break
             response = session.handle(request)
             response.update(output.take())
             try:
-                send_msg(sock, response)
+                send_msg(sock, response, MAX_MESSAGE)
             except protocol.ProtocolError as exc:
-                send_msg(sock, {"status": "worker_error", "message": str(exc)})
+                send_msg(sock, {"status": "worker_error", "message": str(exc)}, MAX_MESSAGE)
     except BaseException:  # noqa: BLE001 - report anything, then end this child only
         try:
             send_msg(sock, {"status": "worker_error", "message": traceback.format_exc(limit=3)})

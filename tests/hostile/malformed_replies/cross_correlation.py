@@ -1,0 +1,25 @@
+"""Forged replies written straight to the worker child's socket (student code shares its process).
+
+corr2d answers with a value nested 200,000 levels deep (json.loads raises RecursionError
+on it): the grader must call that a malformed answer from the submission, a zero, and
+never "grader error, tell your instructor".
+"""
+import json
+import os
+import struct
+import time
+
+
+def forge(reply: bytes) -> None:
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+                os.write(int(fd), struct.pack(">I", len(reply)) + reply)
+        except OSError:
+            pass
+    time.sleep(60)
+
+
+def corr2d(X, K):
+    depth = 200_000
+    forge(b'{"status": "returned", "value": ' + b"[" * depth + b"]" * depth + b"}")
