@@ -45,6 +45,8 @@ class BatchConv2D(Conv2D):
         if x.dim() != 4 or x.shape[1] != 1:
             raise ValueError(f"expected (H, W) or (N, 1, H, W), got {tuple(x.shape)}")
         outs = [corr2d(x[n, 0], self.weight) for n in range(x.shape[0])]
+        if not outs:  # an empty batch gives an empty batch, as with nn.Conv2d
+            return x.new_zeros(0, 1, x.shape[2] - self.weight.shape[0] + 1, x.shape[3] - self.weight.shape[1] + 1)
         return torch.stack(outs).unsqueeze(1) + self.bias
 
 

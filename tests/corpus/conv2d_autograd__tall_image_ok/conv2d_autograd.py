@@ -45,6 +45,8 @@ class BatchConv2D(Conv2D):
             raise ValueError(f"expected (H, W) or (N, 1, H, W), got {tuple(x.shape)}")
         n, _, h, w = x.shape
         kh, kw = self.weight.shape
+        if n == 0:  # an empty batch gives an empty batch, as with nn.Conv2d
+            return x.new_zeros(0, 1, h - kh + 1, w - kw + 1)
         # one tall image: all rows of all images; the k_h - 1 output rows that straddle two
         # images are dropped when the result is cut back into images
         tall = corr2d(x.reshape(n * h, w), self.weight)
