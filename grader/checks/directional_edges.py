@@ -14,6 +14,10 @@ import torch
 from scipy.signal import correlate2d
 
 from grader.checking import Mismatch, describe, points, require, show
+from grader.mistakes import Hint
+
+
+MAX_SIDE = 31  # the contract: any size up to 31x31 qualifies; each ramp is a few pixels larger than K
 
 
 def _fmt_v(v) -> str:
@@ -27,12 +31,18 @@ def _kernel(sub, v) -> np.ndarray:
         raise Mismatch(f"`{call}` returned {describe(K)}; expected a 2-D torch.Tensor.")
     require(K.ndim == 2 and K.shape[0] >= 1 and K.shape[1] >= 1,
             f"`{call}` has shape {tuple(K.shape)}; expected a non-empty 2-D kernel.")
-    require(K.shape[0] <= 15 and K.shape[1] <= 15,
-            f"`{call}` has shape {tuple(K.shape)}; keep the kernel small (at most 15x15).")
+    require(K.shape[0] <= MAX_SIDE and K.shape[1] <= MAX_SIDE,
+            f"`{call}` has shape {tuple(K.shape)}; the grader takes kernels up to {MAX_SIDE}x{MAX_SIDE}.")
     require(K.is_floating_point(),
             f"`{call}` has dtype {str(K.dtype).replace('torch.', '')}; expected a floating-point tensor.")
     require(bool(torch.isfinite(K).all()), f"`{call}` contains NaN or infinite values:\n{show(K)}")
     return K.detach().to(torch.float64).numpy()
+
+
+def _tol(K: np.ndarray, F: np.ndarray) -> float:
+    """How far corr2d(F, K) may stray from exact: relative to the kernel's and the ramp's scale
+    (so any s > 0 works), and loose enough for a float32 kernel's rounded weights."""
+    return 1e-5 * float(np.abs(K).sum()) * float(np.abs(F).max())
 
 
 def _ramp(a, b, c, shape) -> np.ndarray:
@@ -53,15 +63,18 @@ def _ramp_text(a, b, c) -> str:
 
 def _direction_hint(v) -> str:
     if v[0] == 0:
-        return ("The row index i grows downwards: v = (0, 1) asks for a positive response where the image gets "
-                "brighter towards the bottom (f = i), and v = (0, -1) where it gets brighter towards the top.")
+        return Hint("directional/y-axis-flipped",
+                    "The row index i grows downwards: v = (0, 1) asks for a positive response where the image gets "
+                    "brighter towards the bottom (f = i), and v = (0, -1) where it gets brighter towards the top.")
     if v[1] == 0:
-        return ("The column index j grows to the right: v = (1, 0) asks for a positive response where the image "
-                "gets brighter to the right (f = j). The section's [[1, -1]] gives f(j) - f(j + 1): it points "
-                "the other way.")
-    return ("The response should be the directional derivative v_x * f_x + v_y * f_y: combine a kernel for f_x "
-            "(change to the right) and one for f_y (change downwards, since the row index i grows downwards) "
-            "with the weights v_x and v_y.")
+        return Hint("directional/x-axis-flipped",
+                    "The column index j grows to the right: v = (1, 0) asks for a positive response where the image "
+                    "gets brighter to the right (f = j). The section's [[1, -1]] gives f(j) - f(j + 1): it points "
+                    "the other way.")
+    return Hint("directional/not-directional-derivative",
+                "The response should be the directional derivative v_x * f_x + v_y * f_y: combine a kernel for f_x "
+                "(change to the right) and one for f_y (change downwards, since the row index i grows downwards) "
+                "with the weights v_x and v_y.")
 
 
 def _check_ramp_response(sub, v, nprng) -> None:
@@ -81,14 +94,14 @@ def _check_ramp_response(sub, v, nprng) -> None:
     for a, b, c in ramps:
         F = _ramp(a, b, c, shape)
         Y = correlate2d(F, K, mode="valid")
-        tol = 1e-5 * np.abs(K).sum() * max(1.0, float(np.abs(F).max())) + 1e-9
+        tol = _tol(K, F)
         if float(Y.max() - Y.min()) > tol:
             raise Mismatch(
                 f"`K = {call}` does not give a constant response to a ramp: for the {shape[0]}x{shape[1]} ramp "
                 f"{_ramp_text(a, b, c)}, corr2d(f, K) ranges from {Y.min():.6g} to {Y.max():.6g}:\n"
                 f"{show(torch.from_numpy(Y))}\nYour kernel:\n{show(torch.from_numpy(K))}",
                 f"A ramp's value grows from place to place; the response stays constant only if the weights sum "
-                f"to 0 (yours sum to {K.sum():.6g}).")
+                f"to 0 (yours sum to {K.sum():.6g}).", code="directional/not-zero-sum")
         responses.append((a, b, c, float(Y.mean()), v[0] * a + v[1] * b, tol))
     a0, b0, c0, y0, e0, tol0 = responses[0]  # the ramp along v: e0 = 2 * |v| > 0
     s = y0 / e0
@@ -149,11 +162,11 @@ def test_blind_across(sub, seed):
         a, b, c = v[1] * t, -v[0] * t, float(np.round(nprng.uniform(-3, 3), 2))
         F = _ramp(a, b, c, shape)
         Y = correlate2d(F, K, mode="valid")
-        tol = 1e-5 * np.abs(K).sum() * max(1.0, float(np.abs(F).max())) + 1e-9
+        tol = _tol(K, F)
         require(bool(np.abs(Y).max() <= tol),
                 f"`K = {call}` is not blind to change along (v_y, -v_x): on the ramp {_ramp_text(a, b, c)} "
                 f"corr2d(f, K) gives\n{show(torch.from_numpy(Y))}\nexpected 0 everywhere.\n"
                 f"Your kernel:\n{show(torch.from_numpy(K))}",
                 "Intensity that changes along the edge, not across it, is not an edge in direction v. "
                 "With the weights summing to 0, the response to a*j + b*i is a*(sum of K[p, q]*q) + "
-                "b*(sum of K[p, q]*p); it must be proportional to v_x*a + v_y*b.")
+                "b*(sum of K[p, q]*p); it must be proportional to v_x*a + v_y*b.", code="directional/not-blind-across")
