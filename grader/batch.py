@@ -204,7 +204,7 @@ class Recorder:
             first = (row.error or "").splitlines()[0] if row.error else ""
             what = "recorded as 0" if row.status == "grader_error" else "the other checks counted"
             self.progress.console.print(f"{row.entry}: GRADER ERROR ({what}): {first}", style="red", markup=False)
-        self.progress.update(self.bar, advance=1, description=row.student[:24].ljust(24))
+        self.progress.update(self.bar, advance=1)
 
 
 def plan(entries, done, seed: int, modules: list[str], regrade: bool):
@@ -231,14 +231,40 @@ def lock(path: str):
     return handle
 
 
-def progress_bar(quiet: bool):
-    from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
+def workers_lines(pool, now: float | None = None) -> list[str]:
+    """One line per grader process: the student it is grading and for how long (or that it is starting)."""
+    now = time.monotonic() if now is None else now
+    lines = []
+    for g in sorted(list(getattr(pool, "graders", []) or []), key=lambda g: g.slot):
+        task = g.task
+        if task is not None:
+            seconds = now - task.get("started", now)
+            lines.append(f"  grader {g.slot + 1}: {str(task['student'])[:40]:<40} {seconds:6.1f} s")
+        elif not g.ready:
+            lines.append(f"  grader {g.slot + 1}: starting (importing torch)")
+        else:
+            lines.append(f"  grader {g.slot + 1}: idle")
+    return lines
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("eta"), TimeRemainingColumn())
-    return Progress(*columns, console=Console(stderr=True, soft_wrap=True), disable=quiet)
+
+def progress_bar(quiet: bool):
+    """The bar (done / total, elapsed) and, under it, what each grader process is doing right now."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    class BatchProgress(Progress):
+        pool = None
+
+        def get_renderables(self):
+            yield self.make_tasks_table(self.tasks)
+            lines = workers_lines(self.pool) if self.pool is not None and not self.finished else []
+            if lines:
+                yield Text("\n".join(lines), style="dim")
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return BatchProgress(*columns, console=Console(stderr=True, soft_wrap=True), disable=quiet,
+                         refresh_per_second=4)
 
 
 def cmd_batch(args) -> int:
@@ -266,8 +292,9 @@ def cmd_batch(args) -> int:
     jobs = min(args.jobs or os.cpu_count() or 1, max(1, len(tasks)))
     start, code = time.monotonic(), 0
     with progress_bar(args.quiet) as progress:
-        recorder = Recorder(conn, progress, progress.add_task("grading".ljust(24), total=len(tasks)))
+        recorder = Recorder(conn, progress, progress.add_task("grading", total=len(tasks)))
         pool = Pool(jobs, recorder.result, recorder.error, task_timeout=args.timeout)
+        progress.pool = pool
         try:
             pool.run(tasks)
         except BatchAborted as exc:

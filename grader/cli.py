@@ -353,8 +353,7 @@ def cmd_grade(args) -> int:
     from grader import report as rep
 
     if not args.quiet:
-        print(rep.terminal(result, verbose=args.verbose, lang=lang,
-                           more_hint="grader check -v" if args.command == "check" else "-v"))
+        print(rep.terminal(result, verbose=args.verbose, lang=lang))
     if report_path:
         from grader.feedback import write_report
         if not write_report(result, report_path, lang=lang, quiet=args.quiet):

@@ -6,6 +6,7 @@ import os
 import tempfile
 
 from grader.contract import MODULES
+from grader.text import MAX_TEXT, cap_notes as _cap_notes, clean as _clean, deep_clean as _deep_clean
 from grader.runner import Report, Result, load_checks
 
 SANDBOX_NOTE = {
@@ -26,18 +27,22 @@ def unavailable_report(name: str, message: str, seed: int, sandbox: str = "none"
 
 
 def to_gradescope(report: Report) -> dict:
-    lines = [f"{report.submission}: {fmt(report.score)} / {fmt(report.max_score)} points",
+    name = display_name(report.submission)
+    lines = [f"{name + ': ' if name else 'Score: '}{fmt(report.score)} / {fmt(report.max_score)} points",
              SANDBOX_NOTE.get(report.sandbox, f"sandbox: {report.sandbox}")]
-    lines += report.notes
-    return {
+    lines += _cap_notes(report.notes)
+    tests = [r.to_gradescope() for r in report.results]
+    for i, primary in same_cause(report.results).items():
+        tests[i]["output"] = same_cause_text(report.results[i], report.results[primary])
+    return _deep_clean({  # submission text: no lone surrogate, no terminal escape, bounded length
         "score": round(report.score, 4),
         "output": "\n".join(lines),
         "execution_time": round(report.seconds, 3),
-        "tests": [r.to_gradescope() for r in report.results],
+        "tests": tests,
         "extra_data": {"sandbox": report.sandbox, "seed": report.seed,
                        "exercises": {m: dict(zip(("score", "max_score"), report.exercise(m)))
                                      for m in MODULES if any(r.module == m for r in report.results)}},
-    }
+    }, limit=MAX_TEXT)
 
 
 def write_json(path: str, data: dict) -> None:
@@ -45,9 +50,16 @@ def write_json(path: str, data: dict) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".results-")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=1, ensure_ascii=False)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(_deep_clean(data), f, indent=1, ensure_ascii=False)
+        os.replace(tmp, path)
+    except BaseException:  # never leave a stray .results-* behind
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def placeholder(name: str, seed: int, modules=MODULES) -> dict:
@@ -66,15 +78,152 @@ def fmt(x: float) -> str:
     return f"{x:g}" if x == int(x) else f"{x:.2f}"
 
 
-def terminal(report: Report, verbose: bool = False, lang: str = "en") -> str:
+GENERIC_NAMES = ("submission", "submissions", "")  # Gradescope's /autograder/submission says nothing
+
+
+def display_name(name: str) -> str | None:
+    """The submission's name for a header, or None when it is only the name of an upload folder."""
+    return None if str(name).strip().lower() in GENERIC_NAMES else str(name)
+
+
+# ----------------------------------------------------------------------------- cutting feedback text
+
+PRINTED = "\nYour code printed:\n"
+MAX_LINES = 24      # lines of one check's feedback in the terminal, the .txt feedback and nbgrader cells
+MAX_ROWS = 8        # a tensor taller than this shows its first KEEP_ROWS rows and says how many more
+KEEP_ROWS = 6
+MAX_PRINTED = 6     # lines of what the student's code printed
+WIDTH = 100         # text lines (not tensor rows) are wrapped at this many columns
+
+
+def _units(lines: list[str]) -> list[list[str]]:
+    """Lines grouped so that a tensor (its label and all its rows) is one unit, never split."""
+    units: list[list[str]] = []
+    label: list[str] = []
+    for line in lines:
+        if line.startswith("["):
+            if units and units[-1] and units[-1][-1].startswith("[") and not label:
+                units[-1].append(line)
+            else:
+                units.append(label + [line])
+                label = []
+        elif line.endswith(":") or line.endswith(" ="):
+            label.append(line)
+        else:
+            if label:
+                units.append(label)
+                label = []
+            units.append([line])
+    if label:
+        units.append(label)
+    return units
+
+
+def _elide_rows(unit: list[str]) -> list[str]:
+    rows = [line for line in unit if line.startswith("[")]
+    if len(rows) <= MAX_ROWS:
+        return unit
+    head = [line for line in unit if not line.startswith("[")]
+    return head + rows[:KEEP_ROWS] + [f"... {len(rows) - KEEP_ROWS} more rows"]
+
+
+def clip(text: str, max_lines: int = MAX_LINES, more: str = "") -> str:
+    """A check's feedback cut to about ``max_lines`` lines without cutting any tensor mid-way.
+
+    Tall tensors keep their first rows and say how many more there are; whole blocks
+    (a tensor with its label) that do not fit are left out and counted; the hint is always
+    kept; what the student's code printed keeps its first lines. ``more`` is added to the
+    "(N more lines not shown)" note (say where everything can be seen).
+    """
+    if not text:
+        return text
+    printed = None
+    at = text.find(PRINTED)
+    if at >= 0:
+        text, printed = text[:at], text[at + len(PRINTED):]
+    lines = text.split("\n")
+    hints = [line for line in lines if line.startswith("Hint: ") or line.startswith("(Hint: ")]
+    body = [line for line in lines if line not in hints]
+    units = [_elide_rows(u) for u in _units(body)]
+    kept, used, dropped = [], len(hints), 0
+    for k, unit in enumerate(units):
+        if k == 0 or (not dropped and used + len(unit) <= max_lines):
+            kept.append(unit)
+            used += len(unit)
+        else:
+            dropped += len([line for line in unit if not line.startswith("...")])
+    out = [line for unit in kept for line in unit]
+    if dropped:
+        out.append(f"({dropped} more lines not shown{more})")
+    out += hints
+    if printed is not None:
+        plines = printed.rstrip("\n").split("\n")
+        out.append(PRINTED.strip("\n"))
+        out += plines[:MAX_PRINTED]
+        if len(plines) > MAX_PRINTED:
+            out.append(f"({len(plines) - MAX_PRINTED} more lines not shown)")
+    return "\n".join(out)
+
+
+def wrap(text: str, width: int = WIDTH) -> str:
+    """Long text lines wrapped (continuations indented); tensor rows are left whole."""
+    import textwrap
+
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width or line.startswith("["):
+            out.append(line)
+        else:
+            indent = "  " if not line.startswith(" ") else line[:len(line) - len(line.lstrip())] + "  "
+            out += textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=True,
+                                 break_on_hyphens=False) or [line]
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- one cause, many checks
+
+SAME_CAUSE = "Same cause as “{title}” (the first failing check of this exercise): fix that one first."
+
+
+def same_cause(results) -> dict[int, int]:
+    """Index of a failing check -> index of the first failing check of its exercise that it repeats.
+
+    Two failures repeat each other when the checks' diagnosis of what is wrong (the hint,
+    read off the wrong values) is the same: one bug, reported once, the others marked.
+    """
+    first: dict[tuple, int] = {}
+    out: dict[int, int] = {}
+    for i, r in enumerate(results):
+        if r.score >= r.max_score or r.status != "failed" or not r.hint:
+            continue
+        key = (r.module, r.hint.strip())
+        if key in first:
+            out[i] = first[key]
+        else:
+            first[key] = i
+    return out
+
+
+def same_cause_text(result, primary) -> str:
+    """What a repeated failure says instead of its full feedback: the cause, and its own first line."""
+    own = (result.output or "").split("\n", 1)[0]
+    return SAME_CAUSE.format(title=primary.name) + (f"\n{own}" if own else "")
+
+
+def terminal(report: Report, verbose: bool = False, lang: str = "en", more_hint: str = "-v") -> str:
     """Points per exercise and, for each exercise not at full marks, its first failure."""
     from grader.feedback import i18n
 
     words = i18n.ui(lang)
-    out = [f"{words['submission']} {report.submission}  ({i18n.sandbox_line(report.sandbox, lang)})", ""]
+    name = display_name(report.submission)
+    head = f"{words['submission']} {name}" if name else words["submission"]
+    out = [f"{head}  ({i18n.sandbox_line(report.sandbox, lang)})", ""]
     if words["runtime_note"]:
         out[1:1] = [words["runtime_note"]]
     width = max(len(m) for m in MODULES) + 2
+    repeats = same_cause(report.results)
+    index = {id(r): i for i, r in enumerate(report.results)}
+    hidden = 0
     for module in MODULES:
         results = [r for r in report.results if r.module == module]
         if not results:
@@ -82,18 +231,42 @@ def terminal(report: Report, verbose: bool = False, lang: str = "en") -> str:
         score, total = report.exercise(module)
         mark = words["mark"]["full" if report.full(module) else ("none" if score == 0 else "some")]
         out.append(f"  {mark}  {module:<{width}} {fmt(score):>5} / {fmt(total)}")
-        shown = results if verbose else [r for r in results if r.score < r.max_score][:1]
+        failing = [r for r in results if r.score < r.max_score]
+        shown = results if verbose else failing[:1]
         for r in shown:
             status = words["short"].get("passed" if r.score >= r.max_score else r.status, r.status)
             out.append(f"        [{status}] {i18n.title(r, lang)}  ({fmt(r.score)}/{fmt(r.max_score)})")
             if r.score < r.max_score and r.output:
-                lines = r.output.splitlines()
-                lines = lines[:14] + [x for x in lines[14:] if x.startswith("Hint: ")]  # never cut the hint
-                for line in i18n.translate("\n".join(lines), lang).splitlines():
+                primary = repeats.get(index[id(r)])
+                if primary is not None:
+                    text = same_cause_text(r, report.results[primary])
+                else:
+                    text = r.output
+                    if r.status == "skipped" and not verbose:  # "fix corr2d first": the details are secondary
+                        text = text.split("\n(What went wrong here: ", 1)[0]
+                    text = clip(text, more="; --report report.html shows everything")
+                for line in wrap(i18n.translate(text, lang), WIDTH - 12).splitlines():
                     out.append(f"            {line}")
+        if not verbose and len(failing) > 1:
+            first_line = (failing[0].output or "").split("\n", 1)[0]
+            rest = failing[1:]
+            same = sum(1 for r in rest if index[id(r)] in repeats
+                       or (r.status == failing[0].status == "skipped" and r.output.split("\n", 1)[0] == first_line))
+            if same < len(rest) or failing[0].status != "skipped":  # "not submitted" six times says nothing
+                hidden += len(rest)
+                out.append("        " + i18n.translate(more_failures(len(rest), same), lang))
     out.append("")
     out.append(f"  {words['total']}{words['colon']}{fmt(report.score)} / {fmt(report.max_score)}    "
                f"({report.seconds:.1f} {words['seconds']})")
-    for note in report.notes:
+    if hidden:
+        out.append("  " + i18n.translate(f"{hidden} more failing checks are not shown: run with {more_hint} "
+                                         "to see every check.", lang))
+    for note in _cap_notes(report.notes):
         out.append(f"  {words['note']}{words['colon']}{i18n.translate(note, lang)}")
-    return "\n".join(out)
+    return _clean("\n".join(out))  # what a submission supplied cannot drive the terminal
+
+
+def more_failures(n: int, same: int) -> str:
+    checks = "check" if n == 1 else "checks"
+    cause = f", {same} with the same cause" if same else ""
+    return f"(+{n} more failing {checks} in this exercise{cause})"

@@ -44,7 +44,9 @@ a{color:#1c64c8;text-decoration:none} a:hover{text-decoration:underline}
 code,pre{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:13px}
 .msg code{background:#eef1f5;border-radius:3px;padding:0 4px}
 pre{background:#f1f3f5;border-radius:4px;padding:8px 10px;margin:4px 0;overflow-x:auto;white-space:pre-wrap}
-.hint{background:#e7f5ff;border:1px solid #a5d8ff;border-radius:6px;padding:8px 12px;margin-top:12px}
+.hint{background:#e7f5ff;border:1px solid #a5d8ff;border-radius:6px;padding:8px 12px;margin-top:12px;
+overflow-wrap:anywhere;white-space:normal}
+.st-same{border-left-color:#adb5bd;background:#f8f9fa} .same{color:#5b6475;font-size:12px;font-weight:600}
 .hint b{color:#1864ab}
 .mats{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
 .mat caption{font-size:13px;font-weight:600;text-align:left;padding-bottom:3px;white-space:nowrap}
@@ -116,11 +118,15 @@ def data_block(view: CheckView, words: dict, lang: str) -> str:
 
 def check_html(view: CheckView, words: dict, lang: str) -> str:
     status = words[view.status]
+    same = f' <span class="same">{esc(words["same_cause"])}</span>' if view.same_as else ""
     head = (f'<div class="check-head"><span class="badge {view.status}">{esc(status)}</span>'
-            f'<span class="t">{esc(view.title)}</span>'
+            f'<span class="t">{esc(view.title)}{same}</span>'
             f'<span class="p">{fmt(view.score)} / {fmt(view.max_score)}</span></div>')
     if not view.has_body:
         return f'<div class="check">{head}</div>'
+    if view.same_as:
+        return (f'<div class="check" id="{esc(view.slug)}">{head}'
+                f'<div class="body st-same"><div class="msg">{rich(view.message)}</div></div></div>')
     hint = f'<div class="hint"><b>{esc(words["hint"] + words["colon"])}</b> {rich(view.hint)}</div>' \
         if view.hint else ""
     body = [f'<div class="msg">{rich(view.message)}</div>'] if view.message else []

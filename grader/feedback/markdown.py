@@ -11,6 +11,7 @@ import unicodedata
 
 from grader.feedback import figures, i18n
 from grader.feedback.view import CheckView, exercises, fmt, fmt_value, small
+from grader.report import wrap
 
 ICON = {"passed": "✅", "partial": "🟠", "failed": "❌", "skipped": "⏭️", "error": "⚠️"}
 
@@ -78,16 +79,19 @@ def data_md(view: CheckView, words: dict, lang: str, picture_path) -> list[str]:
 
 
 def check_md(view: CheckView, words: dict, lang: str, picture_path) -> list[str]:
+    same = f" · *{md(words['same_cause'])}*" if view.same_as else ""
     line = (f"- {ICON[view.status]} **{md(words[view.status])}** · {md(view.title)} "
-            f"({fmt(view.score)} / {fmt(view.max_score)})")
+            f"({fmt(view.score)} / {fmt(view.max_score)}){same}")
     if not view.has_body:
         return [line]
     out = [line, ""]
+    if view.same_as:
+        return out + [fence(wrap(view.message), "  "), ""]
     hint = [f"  > **{md(words['hint'])}{words['colon']}** {md(view.hint)}", ""] if view.hint else []
     if view.message:
-        out += [fence(view.message, "  "), ""]
+        out += [fence(wrap(view.message), "  "), ""]
     if view.detail:
-        out += [f"  **{md(words['why_skipped'])}**", "", fence(view.detail, "  "), ""] + hint
+        out += [f"  **{md(words['why_skipped'])}**", "", fence(wrap(view.detail), "  "), ""] + hint
     else:
         out += hint
     if view.data:

@@ -33,6 +33,7 @@ class CheckView:
     printed: str | None = None
     detail: str | None = None  # for a skip caused by corr2d: what the check itself saw
     data: dict | None = None   # {"call", "inputs": {name: 2-D tensor}, "expected", "got"}
+    same_as: str | None = None  # title of the earlier check whose failure this one repeats
 
     @property
     def slug(self) -> str:
@@ -123,10 +124,21 @@ def status_of(result) -> str:
     return result.status if result.status in ("failed", "skipped", "error") else "failed"
 
 
-def check_view(result, lang: str) -> CheckView:
+def check_view(result, lang: str, primary=None) -> CheckView:
+    """What one check shows; ``primary``: the earlier failing check whose cause this one repeats."""
     view = CheckView(result.module, result.function, i18n.title(result, lang), status_of(result),
                      result.score, result.max_score)
     if view.status == "passed" and view.score >= view.max_score:
+        return view
+    if primary is not None:  # one bug, reported once: the others only point at it
+        from grader.report import SAME_CAUSE
+
+        own = (result.output or "").split("\n", 1)[0]
+        view.same_as = i18n.title(primary, lang)
+        view.message = i18n.translate(SAME_CAUSE.format(title=primary.name), lang)
+        if lang == "zh":
+            view.message = view.message.replace(f"“{primary.name}”", f"“{view.same_as}”")
+        view.message += "\n" + i18n.translate(own, lang) if own else ""
         return view
     text = result.output or ""
     at = text.find(PRINTED)
@@ -177,7 +189,10 @@ def exercises(report, lang: str) -> list[ExerciseView]:
             continue
         score, total = report.exercise(module)
         state = "full" if report.full(module) else ("none" if score == 0 else "some")
-        checks = [check_view(r, lang) for r in results]
+        from grader.report import same_cause
+
+        repeats = same_cause(results)
+        checks = [check_view(r, lang, results[repeats[i]] if i in repeats else None) for i, r in enumerate(results)]
         out.append(ExerciseView(module, i18n.exercise_name(module, lang), score, total, state, checks,
                                 shared_skip(checks)))
     return out

@@ -71,15 +71,20 @@ def grade_cells(cells: list[str], module: str, seed: int = DEFAULT_SEED):
 
 
 def exercise_feedback(report, module: str) -> str:
-    from grader.report import fmt
+    """The exercise's checks as text for a notebook cell: nothing cut without saying so, long lines
+    wrapped (nbgrader's feedback HTML shows outputs unwrapped), a repeated failure marked "same cause"."""
+    from grader.report import clip, fmt, same_cause, same_cause_text, wrap
 
     score, total = report.exercise(module)
     lines = [f"{module}: {fmt(score)} / {fmt(total)} points (sandboxed grader)"]
-    for r in (r for r in report.results if r.module == module):
+    results = [r for r in report.results if r.module == module]
+    repeats = same_cause(results)
+    for i, r in enumerate(results):
         status = "ok" if r.score >= r.max_score else r.status
-        lines.append(f"  [{status}] {r.name}  ({fmt(r.score)}/{fmt(r.max_score)})")
+        lines += wrap(f"  [{status}] {r.name}  ({fmt(r.score)}/{fmt(r.max_score)})", 90).splitlines()
         if r.score < r.max_score and r.output:
-            lines += ["      " + line for line in r.output.splitlines()[:20]]
+            text = same_cause_text(r, results[repeats[i]]) if i in repeats else clip(r.output)
+            lines += ["      " + line for line in wrap(text, 84).splitlines()]
     return "\n".join(lines) + "\n"
 
 
