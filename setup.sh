@@ -5,20 +5,36 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v bwrap >/dev/null 2>&1; then
+# System packages, only those missing (a machine that has them all runs no apt at all):
+# bubblewrap (the sandbox), fonts-noto-cjk (Chinese reports and pictures), chromium (the tests
+# look at the HTML reports through headless screenshots).
+missing=()
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            "${missing[@]}" >/dev/null || echo "setup: could not install ${missing[*]} with apt-get" >&2
     else
-        echo "setup: bubblewrap is not installed; the grader will run student code without a sandbox" >&2
+        echo "setup: not installed: ${missing[*]} (without bubblewrap student code runs without a sandbox;" \
+             "without fonts-noto-cjk Chinese reports fall back to other fonts; tests needing chromium skip)" >&2
     fi
 fi
+
 
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 pip() { .venv/bin/python -m pip "$@" --disable-pip-version-check -q; }
-# torch first, pinned: an unpinned torch lets the resolver pick a CUDA build of several GB.
-.venv/bin/python -c "import torch" 2>/dev/null || pip install "torch==2.13.0"
+# torch first, pinned, CPU build: an unpinned torch (or PyPI's Linux wheel) is a CUDA build of several GB.
+# PyTorch's CPU index first; where it cannot be reached (a mirror or proxy that serves only PyPI, or local
+# wheels as pip's config provides them) pip falls back to its configured index, still pinned.
+TORCH="torch==2.13.0"
+if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+    pip install --index-url https://download.pytorch.org/whl/cpu --retries 1 --timeout 30 "$TORCH" \
+        || pip install "$TORCH"
+fi
 pip install -e ".[notebooks,dev]"
 echo "setup: ready (.venv/bin/grader)"
