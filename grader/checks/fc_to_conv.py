@@ -78,6 +78,15 @@ def _same_oracle(X: torch.Tensor, K: torch.Tensor, mode: str) -> torch.Tensor:
     return torch.from_numpy(correlate2d(padded, _np(K), mode="valid"))
 
 
+# Padding wider than X (a kernel half-width >= the image side): numpy.pad then reflects or
+# wraps repeatedly, where torch.nn.functional.pad raises.
+WIDE_SHAPES = [((2, 3), (5, 7)), ((3, 2), (9, 5)), ((2, 5), (7, 13))]
+
+
+def _wide_cases(nprng):
+    return [(_tensor(nprng, xs), _tensor(nprng, ks)) for xs, ks in WIDE_SHAPES]
+
+
 def _same_cases(nprng, count):
     cases = []
     for idx in range(count):
@@ -93,11 +102,11 @@ def _same_cases(nprng, count):
 @points(1)
 @requires("cross_correlation")
 def test_corr2d_same_zeros(sub, seed):
-    """corr2d_same(X, K) keeps X's shape and pads with zeros by default and for mode="constant" """
+    """corr2d_same(X, K) keeps X's shape and pads with zeros by default and for mode="constant", also where the padding is wider than X"""
     nprng = np.random.default_rng(seed)
     book = torch.ones((6, 8))
     book[:, 2:6] = 0  # the section's two-edge image
-    cases = [(book, _tensor(nprng, (3, 5)))] + _same_cases(nprng, 3)
+    cases = [(book, _tensor(nprng, (3, 5)))] + _same_cases(nprng, 3) + _wide_cases(nprng)
     for idx, (X, K) in enumerate(cases):
         expected = _same_oracle(X, K, "constant")
         hint = ("Pad X with k_h // 2 rows of zeros above and below and k_w // 2 columns left and right, "
@@ -129,11 +138,11 @@ MODE_HINTS = {
 @points(2)
 @requires("cross_correlation")
 def test_corr2d_same_modes(sub, seed):
-    """corr2d_same(X, K, mode) matches numpy.pad + correlate2d for "edge", "reflect", "symmetric", "wrap" """
+    """corr2d_same(X, K, mode) matches numpy.pad + correlate2d for "edge", "reflect", "symmetric", "wrap", also where the padding is wider than X"""
     nprng = np.random.default_rng(seed)
     failures = []
     for mode in ("edge", "reflect", "symmetric", "wrap"):
-        for X, K in _same_cases(nprng, 3):
+        for X, K in _same_cases(nprng, 3) + _wide_cases(nprng):
             try:
                 expect_tensor(sub.call("corr2d_same", X, K, mode=mode), _same_oracle(X, K, mode),
                               call=f'corr2d_same(X, K, mode="{mode}")', inputs={"X": X, "K": K},
@@ -149,22 +158,28 @@ def test_corr2d_same_modes(sub, seed):
         raise Partial(passed / 4, f"{passed} of the 4 modes are right.\n{details}")
 
 
+# numpy.pad's modes other than the five, torch.nn.functional.pad's names, near misses and junk.
+OTHER_MODES = ("maximum", "mean", "minimum", "median", "linear_ramp", "empty", "circular", "replicate", "zeros",
+               "", "symmetrical", "edges", "periodic")
+
+
 @points(1)
 def test_corr2d_same_unknown_mode(sub, seed):
-    """corr2d_same raises ValueError for a mode that numpy.pad's five modes do not include"""
+    """corr2d_same raises ValueError for any other mode: numpy.pad's other modes, torch's names, misspellings"""
     nprng = np.random.default_rng(seed)
     X, K = _tensor(nprng, (5, 6)), _tensor(nprng, (3, 3))
-    for mode in ("circular", "replicate"):
+    for mode in OTHER_MODES:
         outcome = sub.attempt("corr2d_same", X, K, mode=mode)
         call = f'corr2d_same(X, K, mode="{mode}")'
         if outcome.raised is None:
             raise Mismatch(f"`{call}` returned {describe(outcome.value)}; expected it to raise ValueError "
                            f"(the valid modes are {', '.join(map(repr, PAD_MODES))}).",
                            "Check mode against the five valid names first and raise ValueError(...) naming them. "
-                           "(torch.nn.functional.pad has its own names, like 'circular' and 'replicate'; "
-                           "they are not valid here.)")
-        if outcome.raised.short_type == "NotImplementedError":
-            raise StudentRaised(call, outcome.raised)
+                           "(numpy.pad has more modes, like 'maximum' or 'linear_ramp', and "
+                           "torch.nn.functional.pad has its own names, like 'circular' and 'replicate'; "
+                           "none of them is valid here, so do not pass mode on unchecked.)")
+        if outcome.raised.short_type == "NotImplementedError" and not outcome.raised.message:
+            raise StudentRaised(call, outcome.raised)  # the stub (torch.nn.functional.pad's own says more)
         require(outcome.raised.short_type == "ValueError",
                 f"`{call}` raised {outcome.raised.short_type}: {outcome.raised.message}; expected ValueError.",
                 "Check mode against the five valid names first and raise ValueError(...) naming them.")
