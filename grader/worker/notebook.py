@@ -21,8 +21,9 @@ def _alarm(signum, frame):
     raise CellTimeout("the cell ran too long and was interrupted")
 
 
-def run_cells(cells, aliases, workdir, cell_seconds=10.0):
-    from session import describe_exception
+def run_cells(cells, aliases, workdir, cell_seconds=10.0, describe_exception=None):
+    if describe_exception is None:
+        from session import describe_exception
 
     module = types.ModuleType("__notebook__")
     module.__file__ = "<notebook>"

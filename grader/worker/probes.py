@@ -1,28 +1,109 @@
-"""Worker-side routines for checks that need live objects (autograd, layers).
+"""Worker-side routines for checks that need live objects (autograd, layers, how a value was computed).
 
 Each probe receives the student's object (function or class) and plain values,
 does the minimum of work that cannot be done with plain calls, and returns a dict
 of plain values. The trusted side compares them with its own oracles; a probe
 never judges anything.
+
+Student code shares this process, so what a probe measures about *how* a value
+was computed is hardened, and what cannot be hardened is audited:
+
+- this module is imported in the zygote, before any student code, and the child
+  removes it from ``sys.modules`` and the worker folder from ``sys.path`` before the
+  submission is loaded (see session.Session.seal): student code cannot reach it
+  by name;
+- the torch and Python functions it relies on are captured here, at import time,
+  and :func:`snapshot` / :func:`changed` notice when student code has replaced any
+  of them since the child started: a probe then refuses to measure;
+- operations are observed with a ``TorchFunctionMode`` that sees every torch
+  operation, on the argument and on every tensor derived from it, whoever calls it;
+- the trusted side scans the submission's source for ways of reaching into the
+  worker (frames, the garbage collector, ctypes, the mode stack) and zeroes the
+  exercises whose grade rests on these measurements (grader/integrity.py).
 """
 from __future__ import annotations
 
-import torch
-from torch.overrides import resolve_name
+import builtins
+import sys
 
+import numpy
+import torch
+from torch.overrides import TorchFunctionMode, resolve_name
+
+# ----------------------------------------------------------------------------- integrity
+
+_autograd_grad = torch.autograd.grad
+_getframe = sys._getframe
+_isinstance = builtins.isinstance
+_Tensor = torch.Tensor
+_Module = torch.nn.Module
+
+WATCHED = {
+    "builtins": builtins,
+    "sys": sys,
+    "torch": torch,
+    "torch.autograd": torch.autograd,
+    "torch.nn": torch.nn,
+    "torch.nn.functional": torch.nn.functional,
+    "torch.overrides": torch.overrides,
+    "torch.Tensor": torch.Tensor,
+    "torch._C.TensorBase": torch._C.TensorBase,
+    "torch.nn.Module": torch.nn.Module,
+    "torch.nn.Parameter": torch.nn.Parameter,
+    "torch.overrides.TorchFunctionMode": TorchFunctionMode,
+    "numpy": numpy,
+}
+IGNORED = {("sys", "modules"), ("sys", "path"), ("sys", "stdout"), ("sys", "stderr"), ("sys", "stdin"),
+           ("sys", "displayhook"), ("sys", "excepthook"), ("sys", "path_importer_cache"), ("sys", "last_type"),
+           ("sys", "last_value"), ("sys", "last_traceback"), ("sys", "ps1"), ("sys", "ps2"),
+           ("builtins", "_"), ("sys", "exc_info_cache")}
+
+
+def snapshot() -> dict:
+    """Identity of every attribute of the watched modules and classes, taken before student code runs."""
+    snap = {}
+    for owner, obj in WATCHED.items():
+        try:
+            items = list(vars(obj).items())
+        except TypeError:
+            continue
+        for name, value in items:
+            if (owner, name) not in IGNORED and not (owner == "sys" and name.startswith("last_")):
+                snap[(owner, name)] = id(value)
+    return snap
+
+
+def changed(snap: dict) -> list[str]:
+    """Watched attributes that were replaced or deleted since ``snap`` (new ones are fine: lazy imports)."""
+    found = []
+    for owner, obj in WATCHED.items():
+        try:
+            now = vars(obj)
+        except TypeError:
+            continue
+        for (o, name), ident in snap.items():
+            if o != owner:
+                continue
+            if name not in now or id(now[name]) != ident:
+                found.append(f"{owner}.{name}")
+                if len(found) >= 5:
+                    return found
+    return found
+
+
+# ----------------------------------------------------------------------------- autograd and layers
 
 def _grads(outputs, inputs, grad_output):
     """Gradients of sum(outputs * grad_output) with respect to each input (None if unused)."""
-    wanted = [t for t in inputs if isinstance(t, torch.Tensor) and t.requires_grad]
-    if not isinstance(outputs, torch.Tensor) or not outputs.requires_grad or not wanted:
+    wanted = [t for t in inputs if _isinstance(t, _Tensor) and t.requires_grad]
+    if not _isinstance(outputs, _Tensor) or not outputs.requires_grad or not wanted:
         return [None] * len(inputs)
-    got = torch.autograd.grad(outputs, wanted, grad_outputs=grad_output.to(outputs.dtype),
-                              allow_unused=True)
+    got = _autograd_grad(outputs, wanted, grad_outputs=grad_output.to(outputs.dtype), allow_unused=True)
     by_id = {id(t): g for t, g in zip(wanted, got)}
     return [by_id.get(id(t)) for t in inputs]
 
 
-def grad(fn, args=(), wrt=(), grad_output=None):
+def grad(fn, args=(), wrt=(), grad_output=None, **_):
     """Call ``fn(*args)`` with ``args[i]`` requiring grad for i in ``wrt``; backpropagate."""
     args = list(args)
     for i in wrt:
@@ -32,10 +113,10 @@ def grad(fn, args=(), wrt=(), grad_output=None):
     return {"value": value, "grads": grads}
 
 
-def layer(cls, args=(), set=None, x=None, grad_output=None, input_grad=False):
+def layer(cls, args=(), set=None, x=None, grad_output=None, input_grad=False, **_):
     """Build ``cls(*args)``, optionally overwrite its parameters, run it on ``x`` and backpropagate."""
     net = cls(*args)
-    report = {"is_module": isinstance(net, torch.nn.Module)}
+    report = {"is_module": _isinstance(net, _Module)}
     params = dict(net.named_parameters()) if report["is_module"] else {}
     report["parameters"] = [[name, list(p.shape)] for name, p in params.items()]
     report["init"] = {name: p.detach().clone() for name, p in params.items()}
@@ -49,15 +130,19 @@ def layer(cls, args=(), set=None, x=None, grad_output=None, input_grad=False):
         x = x.detach().clone().requires_grad_(True)
     out = net(x)
     report["output"] = out
-    if grad_output is not None and isinstance(out, torch.Tensor) and out.requires_grad:
-        out.backward(grad_output.to(out.dtype))
-        report["grads"] = {name: (p.grad.detach().clone() if p.grad is not None else None)
-                           for name, p in params.items()}
-        report["input_grad"] = x.grad if input_grad else None
+    if grad_output is not None and _isinstance(out, _Tensor) and out.requires_grad:
+        names = [n for n, p in params.items() if p.requires_grad]
+        wanted = [params[n] for n in names] + ([x] if input_grad else [])
+        got = _autograd_grad(out, wanted, grad_outputs=grad_output.to(out.dtype), allow_unused=True) \
+            if wanted else []
+        by_name = dict(zip(names, got))
+        report["grads"] = {name: (by_name[name].detach().clone() if by_name.get(name) is not None else None)
+                           for name in params}
+        report["input_grad"] = got[-1] if input_grad and got else None
     return report
 
 
-def book_loop(cls, steps=10, lr=3e-2):
+def book_loop(cls, steps=10, lr=3e-2, **_):
     """Run the chapter's training loop on ``cls((1, 2))`` fed 4-D tensors; return what it raised."""
     X = torch.ones((6, 8))
     X[:, 2:6] = 0
@@ -76,27 +161,169 @@ def book_loop(cls, steps=10, lr=3e-2):
     return {"raised": None}
 
 
-def watch_ops(fn, args=(), watch=0):
-    """Call ``fn(*args)`` recording every torch operation applied directly to ``args[watch]``."""
-    ops = []
-    target = args[watch]
+# ----------------------------------------------------------------------------- how a value was computed
 
-    class Watched(torch.Tensor):
-        @classmethod
-        def __torch_function__(cls, func, types, fargs=(), kwargs=None):
-            if any(a is watched for a in fargs) or any(a is watched for a in (kwargs or {}).values()):
-                ops.append(resolve_name(func) or getattr(func, "__name__", "?"))
-            with torch._C.DisableTorchFunctionSubclass():
-                return func(*fargs, **(kwargs or {}))
-
-    watched = target.as_subclass(Watched)
-    args = list(args)
-    args[watch] = watched
-    value = fn(*args)
-    if isinstance(value, torch.Tensor) and type(value) is not torch.Tensor:
-        with torch._C.DisableTorchFunctionSubclass():
-            value = value.as_subclass(torch.Tensor)
-    return {"value": value, "ops": ops}
+MATMULS = {"matmul", "__matmul__", "__rmatmul__", "mm", "mv", "bmm", "einsum", "tensordot", "linear", "inner",
+           "addmm", "addmv", "baddbmm", "addbmm", "chain_matmul", "multi_dot", "vecdot"}
+ESCAPES = {"numpy", "tolist", "__array__", "item", "__float__", "__int__", "__complex__", "__index__",
+           "data_ptr", "untyped_storage", "storage", "_typed_storage", "__dlpack__", "__reduce_ex__"}
+METADATA = {"shape", "size", "dim", "ndim", "ndimension", "dtype", "device", "requires_grad", "is_floating_point",
+            "__len__", "numel", "nelement", "layout", "is_cuda", "names", "is_leaf", "grad_fn", "stride",
+            "is_contiguous", "element_size", "__format__", "__repr__", "__str__", "__hash__", "__bool__"}
+MAX_RECORDS = 400
+MAX_MATMULS = 16
+MAX_OPERAND = 1 << 16
 
 
-PROBES = {"grad": grad, "layer": layer, "book_loop": book_loop, "watch_ops": watch_ops}
+def _short(func) -> str:
+    name = resolve_name(func) or getattr(func, "__name__", "?")
+    return name
+
+
+def _base(name: str) -> str:
+    return name.replace(".__get__", "").rsplit(".", 1)[-1]
+
+
+def _tensors(obj, depth=0):
+    if _isinstance(obj, _Tensor):
+        yield obj
+    elif depth < 3 and _isinstance(obj, (list, tuple)):
+        for item in obj[:64]:
+            yield from _tensors(item, depth + 1)
+    elif depth < 3 and _isinstance(obj, dict):
+        for item in list(obj.values())[:64]:
+            yield from _tensors(item, depth + 1)
+
+
+def _plain(t):
+    with torch._C.DisableTorchFunctionSubclass():
+        return _Tensor.detach(t).clone().as_subclass(_Tensor)
+
+
+class Recorder(TorchFunctionMode):
+    """Sees every torch operation while the student's function runs.
+
+    ``watch``: the argument whose derived tensors are followed (``from_x``).
+    ``exempt``: code objects and file names of the submission's own corr2d (what
+    corr2d does inside is its own business); operations below such a frame are
+    not attributed to the function under test, and corr2d's result is not
+    "derived from X" for this purpose.
+    """
+
+    def __init__(self, watch, exempt_codes=(), exempt_files=()):
+        super().__init__()
+        self.x = watch
+        self.xt = _plain(watch).T.double() if watch is not None and watch.dim() == 2 else None
+        if self.xt is not None and self.xt.shape[0] == self.xt.shape[1] and bool(torch.equal(self.xt, self.xt.T)):
+            self.xt = None  # a symmetric X: its transpose cannot be told from X itself
+        self.keep = [watch]
+        self.from_x = {id(watch)} if watch is not None else set()
+        self.exempt_codes = set(exempt_codes)
+        self.exempt_files = set(exempt_files)
+        self.stop_code = None
+        self.own_ops: list[str] = []        # operations on X or what was derived from it, outside corr2d
+        self.transposed: list[str] = []     # operations whose result equals X transposed
+        self.escapes: list[str] = []        # X's entries taken out of torch (numpy, lists, Python numbers)
+        self.convolutions: list[str] = []   # correlation routines called anywhere
+        self.matmuls: list[dict] = []       # matrix products: operands and result
+        self.corr2d_calls = 0               # operations seen inside the submission's corr2d
+        self.errors = 0
+
+    def _inside_corr2d(self) -> bool:
+        frame = _getframe(3)
+        while frame is not None and frame.f_code is not self.stop_code:
+            code = frame.f_code
+            if code in self.exempt_codes or code.co_filename in self.exempt_files:
+                return True
+            frame = frame.f_back
+        return False
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        out = func(*args, **kwargs)
+        try:
+            self._record(func, args, kwargs, out)
+        except Exception:  # noqa: BLE001 - never let bookkeeping change the student's result
+            self.errors += 1
+        return out
+
+    def _record(self, func, args, kwargs, out) -> None:
+        name = _short(func)
+        base = _base(name)
+        if base in METADATA:
+            return
+        inside = self._inside_corr2d()
+        if inside:
+            self.corr2d_calls += 1
+        if "conv" in base and base not in ("convert",) or "correlate" in base:
+            self.convolutions.append(name)
+        inputs = list(_tensors(args)) + list(_tensors(kwargs))
+        if base in MATMULS and len(self.matmuls) < MAX_MATMULS:
+            outs = list(_tensors(out))
+            if outs and all(t.numel() <= MAX_OPERAND for t in inputs + outs):
+                self.matmuls.append({"op": name, "operands": [_plain(t) for t in inputs],
+                                     "result": _plain(outs[0])})
+        if inside:
+            return
+        derived = any(id(t) in self.from_x for t in inputs)
+        outs = list(_tensors(out))
+        if base.endswith("_") or base in ("__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__") \
+                or "out" in kwargs:
+            outs += [t for t in (args[:1] if args else []) if _isinstance(t, _Tensor)]
+            outs += list(_tensors(kwargs.get("out")))
+        if derived:
+            if len(self.own_ops) < MAX_RECORDS:
+                self.own_ops.append(name)
+            if base in ESCAPES:
+                self.escapes.append(name)
+            for t in outs:
+                if id(t) not in self.from_x:
+                    self.from_x.add(id(t))
+                    self.keep.append(t)
+        if self.xt is not None:
+            for t in outs:
+                if tuple(t.shape) == tuple(self.xt.shape) and t.dtype.is_floating_point and t.numel() > 1:
+                    with torch._C.DisableTorchFunctionSubclass():
+                        values = _Tensor.detach(t).double()
+                        if bool(torch.equal(values, self.xt)):
+                            self.transposed.append(name)
+
+
+def _exempt(corr2d_codes):
+    codes = set()
+    stack = list(corr2d_codes)
+    while stack:
+        code = stack.pop()
+        if code in codes:
+            continue
+        codes.add(code)
+        stack.extend(c for c in code.co_consts if type(c) is type(code))
+    return codes
+
+
+def _run_recorded(fn, args, watch, exempt_codes, exempt_files):
+    recorder = Recorder(args[watch] if watch is not None else None, _exempt(exempt_codes), exempt_files)
+    recorder.stop_code = _run_recorded.__code__
+    with recorder:
+        value = fn(*args)
+        intact = torch.overrides._get_current_function_mode() is recorder
+    if _isinstance(value, _Tensor) and type(value) is not _Tensor:
+        value = _plain(value)
+    return value, recorder, intact
+
+
+def watch_ops(fn, args=(), watch=0, exempt_codes=(), exempt_files=(), **_):
+    """Call ``fn(*args)``; report what the function's own code did to ``args[watch]`` and what it derived."""
+    value, rec, intact = _run_recorded(fn, list(args), watch, exempt_codes, exempt_files)
+    return {"value": value, "ops": rec.own_ops[:MAX_RECORDS], "transposed": rec.transposed[:20],
+            "escapes": rec.escapes[:20], "intact": intact, "errors": rec.errors}
+
+
+def method(fn, args=(), exempt_codes=(), exempt_files=(), **_):
+    """Call ``fn(*args)``; report the matrix products it computed and the correlation routines it called."""
+    value, rec, intact = _run_recorded(fn, list(args), None, exempt_codes, exempt_files)
+    return {"value": value, "matmuls": rec.matmuls, "convolutions": rec.convolutions[:20],
+            "corr2d_calls": rec.corr2d_calls, "intact": intact, "errors": rec.errors}
+
+
+PROBES = {"grad": grad, "layer": layer, "book_loop": book_loop, "watch_ops": watch_ops, "method": method}

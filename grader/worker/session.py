@@ -75,9 +75,38 @@ class Session:
     def __init__(self, workdir: str, output):
         self.workdir = workdir
         self.output = output
+        self.seal()
         self.targets: dict[str, object] = {}  # module name -> loaded module (a notebook: one namespace)
         self.notebook = None
         self.baseline = None
+
+    WORKER_MODULES = ("protocol", "session", "probes", "notebook")
+
+    def seal(self) -> None:
+        """Before any student code: keep private references, then make the worker unreachable by name.
+
+        The probes and the functions they rely on are held here; the worker's modules
+        leave ``sys.modules`` and its folder leaves ``sys.path``, so ``import probes`` in
+        a submission finds nothing to patch. What is left (frames, the garbage
+        collector, ctypes) is what the trusted side's scan looks for.
+        """
+        self._probes = dict(probes.PROBES)
+        self._snapshot = probes.snapshot()
+        self._changed = probes.changed
+        self._run_cells = notebook.run_cells
+        here = os.path.dirname(os.path.abspath(probes.__file__))
+        for name in self.WORKER_MODULES:
+            sys.modules.pop(name, None)
+        sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+
+    def exempt(self) -> dict:
+        """Where the submission's corr2d lives: what it does inside is not the tested function's doing."""
+        codes = []
+        if self.notebook is not None:
+            code = getattr(vars(self.notebook).get("corr2d"), "__code__", None)
+            if isinstance(code, types.CodeType):
+                codes.append(code)
+        return {"exempt_codes": codes, "exempt_files": [os.path.join(self.workdir, "cross_correlation.py")]}
 
     # requests -------------------------------------------------------------
     def handle(self, request: dict) -> dict:
@@ -153,8 +182,9 @@ class Session:
         cells = request.get("cells")
         report = None
         if cells is not None:
-            self.notebook, report = notebook.run_cells(cells, request.get("aliases", []), self.workdir,
-                                                       float(request.get("cell_seconds", 10.0)))
+            self.notebook, report = self._run_cells(cells, request.get("aliases", []), self.workdir,
+                                                       float(request.get("cell_seconds", 10.0)),
+                                                    describe_exception=describe_exception)
         self.baseline = fingerprint()
         self.memory_baseline = memory()
         return {"status": "ok", "cells": report or []}
@@ -204,13 +234,18 @@ class Session:
         return {"status": "returned", "value": encode(value)}
 
     def probe(self, request: dict) -> dict:
-        routine = probes.PROBES.get(request.get("probe"))
+        routine = self._probes.get(request.get("probe"))
         if routine is None:
             return {"status": "worker_error", "message": f"unknown probe {request.get('probe')!r}"}
         params = {k: decode(v) for k, v in request.get("params", {}).items()}
         found, obj = self.lookup(request["module"], params.pop("name"))
         if not found:
             return {"status": "missing"}
+        replaced = self._changed(self._snapshot)
+        if replaced:  # the measurement would run on functions the submission has swapped out
+            return {"status": "integrity", "message": "the submission replaced " + ", ".join(replaced)}
+        if request.get("probe") in ("watch_ops", "method"):
+            params.update(self.exempt())
         try:
             result = routine(obj, **params)
         except BaseException as exc:  # noqa: BLE001
