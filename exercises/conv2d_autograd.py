@@ -40,18 +40,26 @@ use the hand-written layer in that loop instead. Find out, explain it, and fix i
    ``H' = H - k_h + 1`` and ``W' = W - k_w + 1``. Values and gradients (for
    ``weight`` and ``bias``) must match
    ``torch.nn.functional.conv2d(X, weight.reshape(1, 1, k_h, k_w), bias)``.
-   Raise ``ValueError`` for any other number of dimensions or channels.
+   An empty batch ``(0, 1, H, W)`` gives an empty ``(0, 1, H', W')``, as with
+   ``nn.Conv2d`` (careful: ``torch.stack([])`` raises). Raise ``ValueError``
+   for any other number of dimensions or channels.
 5. ``learn_kernel(X, Y, kernel_size=(1, 2), steps=10, lr=3e-2)``: do what the
    chapter does with ``nn.Conv2d(..., bias=False)``, but with your layer:
-   create a ``BatchConv2D(kernel_size)``, keep its bias at zero and never
-   update it, and take ``steps`` plain gradient-descent steps
-   ``weight -= lr * weight.grad`` on ``((net(X) - Y) ** 2).sum()``, with ``X``
-   of shape ``(N, 1, H, W)`` and ``Y`` of shape ``(N, 1, H', W')``. Return the
-   learned weight, shape ``kernel_size``, detached from the graph. On the
-   chapter's image with the defaults it should end within 0.15 of
-   ``[[1, -1]]``; with a suitable learning rate and enough steps it recovers
-   whatever kernel generated ``Y``. (Training the bias too at lr 3e-2 diverges
-   on the chapter's data; try it and see.)
+   create a ``BatchConv2D(kernel_size)`` (its random initial weight is your
+   choice: ``torch.rand``, ``torch.randn``, ...), keep its bias at zero and
+   never update it, and take exactly ``steps`` plain gradient-descent steps
+   ``weight -= lr * weight.grad`` on the summed squared error
+   ``((net(X) - Y) ** 2).sum()``, with ``X`` of shape ``(N, 1, H, W)`` and
+   ``Y`` of shape ``(N, 1, H', W')``. Return the learned weight, shape
+   ``kernel_size``, detached from the graph; ``steps=0`` returns the initial
+   weight. It is graded on the path it takes, whatever the initialisation:
+   the grader fixes the random state, calls ``learn_kernel(..., steps=0)`` and
+   ``learn_kernel(..., steps=k)``, and replays ``k`` steps from the first
+   result; the second must match. With a ``torch.rand`` start and the defaults
+   on the chapter's image it ends within 0.15 of ``[[1, -1]]``; with a
+   suitable learning rate and enough steps it recovers whatever kernel
+   generated ``Y``. (Training the bias too at lr 3e-2 diverges on the
+   chapter's data; try it and see.)
 
 中文
 ----
@@ -85,15 +93,20 @@ use the hand-written layer in that loop instead. Find out, explain it, and fix i
    ``(N, 1, H, W)`` 并返回 ``(N, 1, H', W')``，其中 ``H' = H - k_h + 1``、
    ``W' = W - k_w + 1``。数值以及 ``weight``、``bias`` 的梯度都必须与
    ``torch.nn.functional.conv2d(X, weight.reshape(1, 1, k_h, k_w), bias)`` 一致。
-   其他维数或通道数要抛出 ``ValueError``。
+   空批量 ``(0, 1, H, W)`` 要返回空的 ``(0, 1, H', W')``，与 ``nn.Conv2d`` 相同
+   （注意：``torch.stack([])`` 会报错）。其他维数或通道数要抛出 ``ValueError``。
 5. ``learn_kernel(X, Y, kernel_size=(1, 2), steps=10, lr=3e-2)``：用你自己的层完成
-   本节用 ``nn.Conv2d(..., bias=False)`` 做的事：创建 ``BatchConv2D(kernel_size)``，
-   偏置保持为零且从不更新，对 ``((net(X) - Y) ** 2).sum()`` 做 ``steps`` 步普通梯度
+   本节用 ``nn.Conv2d(..., bias=False)`` 做的事：创建 ``BatchConv2D(kernel_size)``
+   （随机初始权重由你决定：``torch.rand``、``torch.randn`` 等），偏置保持为零且从不
+   更新，对平方误差之和 ``((net(X) - Y) ** 2).sum()`` 恰好做 ``steps`` 步普通梯度
    下降 ``weight -= lr * weight.grad``；``X`` 形状为 ``(N, 1, H, W)``，``Y`` 形状为
    ``(N, 1, H', W')``。返回学到的权重，形状为 ``kernel_size``，并与计算图分离
-   （detach）。在本节图像上使用默认参数时，结果应与 ``[[1, -1]]`` 相差不超过 0.15；
-   只要学习率合适、步数足够，它就能恢复生成 ``Y`` 的任意核。（在本节数据上以
-   3e-2 的学习率同时训练偏置会发散，不妨试试。）
+   （detach）；``steps=0`` 时返回初始权重。评分看的是训练轨迹，与初始化无关：评分器
+   固定随机状态，分别调用 ``learn_kernel(..., steps=0)`` 和
+   ``learn_kernel(..., steps=k)``，从前者的结果出发重放 ``k`` 步，后者必须与之一致。
+   用 ``torch.rand`` 初始化并使用默认参数时，在本节图像上结果与 ``[[1, -1]]`` 相差
+   不超过 0.15；只要学习率合适、步数足够，它就能恢复生成 ``Y`` 的任意核。（在本节
+   数据上以 3e-2 的学习率同时训练偏置会发散，不妨试试。）
 """
 
 import torch
@@ -189,7 +202,7 @@ class BatchConv2D(nn.Module):
         Returns
         -------
         torch.Tensor, shape (H', W') or (N, 1, H', W')
-            ``H' = H - k_h + 1``, ``W' = W - k_w + 1``.
+            ``H' = H - k_h + 1``, ``W' = W - k_w + 1``; ``N`` may be 0.
 
         Raises
         ------
@@ -212,7 +225,8 @@ def learn_kernel(X, Y, kernel_size=(1, 2), steps=10, lr=3e-2):
         Targets. / 目标输出。
     kernel_size : tuple of int, default (1, 2)
     steps : int, default 10
-        Number of gradient-descent updates. / 梯度下降的步数。
+        Number of gradient-descent updates; 0 returns the initial weight.
+        梯度下降的步数；为 0 时返回初始权重。
     lr : float, default 3e-2
         Learning rate. / 学习率。
 

@@ -12,7 +12,8 @@ Conventions. ``v`` is given in (x, y) order: ``v_x`` along the columns (index
 intensity grows by ``a`` per column and by ``b`` per row.
 
 ``directional_edge_kernel(v)``: return a 2-D float tensor (float32) ``K``, of any
-size you like, such that for every ramp ``f`` (large enough for ``K`` to fit)
+size up to 31x31 (a 3x3 Sobel, a 2x2 forward difference, a 19x19 derivative of
+a Gaussian all qualify), such that for every ramp ``f`` (large enough for ``K`` to fit)
 ``corr2d(f, K)`` is the same value at every position, namely
 ``s * (v_x * a + v_y * b)``, where ``s > 0`` is one number of your choice that
 must not depend on ``a``, ``b`` or ``c`` (it may depend on ``v``). Such a kernel
@@ -29,7 +30,8 @@ real numbers; raise ``ValueError`` if both are zero.
 （下标 ``i``，向下增长）。线性斜坡是图像 ``f[i, j] = a * j + b * i + c``：
 每向右一列强度增加 ``a``，每向下一行强度增加 ``b``。
 
-``directional_edge_kernel(v)``：返回一个二维浮点张量（float32）``K``，大小自定，使得对
+``directional_edge_kernel(v)``：返回一个二维浮点张量（float32）``K``，大小自定（不超过
+31x31；3x3 的 Sobel 核、2x2 的前向差分、19x19 的高斯导数核都可以），使得对
 任意斜坡 ``f``（足够大，能放下 ``K``），``corr2d(f, K)`` 在每个位置都取同一个值
 ``s * (v_x * a + v_y * b)``，其中 ``s > 0`` 是你选定的一个数，不能依赖于 ``a``、``b``、``c``
 （可以依赖于 ``v``）。这样的核对沿 ``v`` 方向的强度变化有响应——即与 ``v`` 正交的边缘——

@@ -49,8 +49,11 @@ Inputs are float tensors; return floating tensors (best with the inputs' dtype a
    ``ValueError``). The border is filled as ``numpy.pad`` fills it for ``mode``:
    ``"constant"`` (zeros), ``"edge"`` (repeat the last pixel), ``"reflect"``
    (mirror without repeating the border pixel), ``"symmetric"`` (mirror including
-   it), ``"wrap"`` (continue from the opposite side). Any other mode:
-   ``ValueError`` naming the valid ones.
+   it), ``"wrap"`` (continue from the opposite side), also where the padding
+   is wider than ``X`` (a 5x7 kernel on a 2x3 image: numpy.pad then mirrors or
+   wraps again and again, where ``torch.nn.functional.pad`` refuses). Any
+   other mode, among them numpy.pad's other modes (``"maximum"``,
+   ``"linear_ramp"``, ...): ``ValueError`` naming the valid ones.
 6. ``conv2d_full(X, K)``: strict convolution (the kernel flipped in both axes)
    with 'full' output of shape ``(n_h + k_h - 1, n_w + k_w - 1)``: every placement
    where kernel and image overlap, zeros outside the image; it equals
@@ -85,8 +88,10 @@ Inputs are float tensors; return floating tensors (best with the inputs' dtype a
    使输出形状与 ``X`` 相同，为 ``(n_h, n_w)``。``K`` 的两边长必须为奇数（否则抛出
    ``ValueError``）。边界按 ``numpy.pad`` 对 ``mode`` 的方式填充：``"constant"``（填零）、
    ``"edge"``（重复最外侧像素）、``"reflect"``（镜像，不重复边界像素）、``"symmetric"``
-   （镜像，包含边界像素）、``"wrap"``（从对侧接续）。其他模式：抛出 ``ValueError``，
-   并在信息中列出合法的模式。
+   （镜像，包含边界像素）、``"wrap"``（从对侧接续）；填充宽度超过 ``X`` 时也一样（例如
+   5x7 的核作用于 2x3 的图像：numpy.pad 会一次又一次地镜像或环绕，而
+   ``torch.nn.functional.pad`` 会拒绝）。其他任何模式，包括 numpy.pad 的其余模式
+   （``"maximum"``、``"linear_ramp"`` 等）：抛出 ``ValueError``，并在信息中列出合法的模式。
 6. ``conv2d_full(X, K)``：严格卷积（核在两个方向上翻转），'full' 输出，形状为
    ``(n_h + k_h - 1, n_w + k_w - 1)``：包含核与图像有重叠的所有位置，图像外视为零；
    它等于 ``scipy.signal.convolve2d(X, K, mode="full")``。验证 ``conv2d_full(X, K)``
@@ -183,7 +188,8 @@ def corr2d_same(X, K, mode="constant"):
     Raises
     ------
     ValueError
-        If a side of ``K`` is even, or ``mode`` is not one of the five above.
+        If a side of ``K`` is even, or ``mode`` is not one of the five above
+        (numpy.pad's other modes included).
     """
     raise NotImplementedError
 

