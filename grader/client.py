@@ -4,13 +4,15 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 from grader import sandbox
-from grader.worker.protocol import FIRST_CHILD_UID, ProtocolError, check_reply, recv_msg, send_msg
+from grader.worker.protocol import FIRST_CHILD_UID, ProtocolError, check_reply, decode, recv_msg, send_msg
 
 
 class WorkerTimeout(Exception):
@@ -39,16 +41,54 @@ class Zygote:
         self._start()
 
     def _start(self) -> None:
-        cmd, env, self.sandbox = sandbox.worker_command()
+        self.plan = sandbox.worker_command()
+        self.mode = self.plan.mode  # "bwrap" or "none"; after the audit "users" when that is what protects
+        self._sandbox = self.plan.mode
+        self.audited: dict | None = None
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.proc = subprocess.Popen(
-            cmd, stdin=theirs, stdout=subprocess.DEVNULL,
+            self.plan.cmd, stdin=theirs, stdout=subprocess.DEVNULL,
             stderr=None if os.environ.get("GRADER_DEBUG") else subprocess.DEVNULL,
-            env=env, start_new_session=True, close_fds=True,
+            env=self.plan.env, start_new_session=True, close_fds=True,
         )
         theirs.close()
         self.ready = False
         self.counter = 0
+        # uids of their own: a random block, so that two graders on one machine never share one
+        self.uid_base = FIRST_CHILD_UID + secrets.randbelow(4000) * 500_000 + (self.slot % 50) * 10_000
+
+    def audit(self, memory_bytes: int = 1 << 30) -> dict:
+        """Before any student code: ask a child, with the uid and view student code will have,
+        which secrets it can read and which isolation it got; name what protected (the report's
+        sandbox line), loudly when a secret is readable."""
+        child = self.spawn({"memory_bytes": memory_bytes}, audit=False)
+        try:
+            reply = child.request({"op": "audit", "paths": sandbox.secret_paths()}, 60)
+            facts = decode(reply.get("value"))
+            if not isinstance(facts, dict):
+                raise WorkerDied("no audit")
+        except (WorkerDied, WorkerTimeout, ProtocolError) as exc:
+            facts = {"error": str(exc)}
+        finally:
+            child.close()
+        self.audited = facts
+        self.mode, self._sandbox = describe(self.plan, facts, memory_bytes)
+        if self.mode == "none" and facts.get("readable"):
+            print(f"grader: WARNING: sandbox: {self._sandbox}", file=sys.stderr)
+        return facts
+
+    @property
+    def sandbox(self) -> str:
+        """The report's sandbox line (after "sandbox: "), from the audit, made when first asked."""
+        if self.audited is None:
+            try:
+                if not self.alive():
+                    self.restart()
+                self.wait_ready()
+                self.audit()
+            except (WorkerDied, WorkerTimeout, OSError) as exc:
+                self.audited = {"error": str(exc)}
+        return self._sandbox
 
     def _reply(self, timeout: float) -> dict:
         self.control.settimeout(timeout)
@@ -75,16 +115,18 @@ class Zygote:
 
     def uid(self) -> int:
         self.counter = (self.counter + 1) % 10_000
-        return FIRST_CHILD_UID + (self.slot % 50) * 10_000 + self.counter
+        return self.uid_base + self.counter
 
     def restart(self) -> None:
         self.close()
         self._start()
 
-    def spawn(self, limits: dict) -> "Child":
+    def spawn(self, limits: dict, audit: bool = True) -> "Child":
         if not self.alive():
             self.restart()
         self.wait_ready()
+        if audit and self.audited is None:
+            self.audit(int(limits.get("memory_bytes", 1 << 30)))
         child_id = next(self._ids)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         request = {"op": "spawn", "id": child_id, "uid": self.uid(), "limits": limits}
@@ -106,7 +148,7 @@ class Zygote:
 
     def close(self) -> None:
         """End the zygote and every child: killing bubblewrap ends its PID namespace."""
-        if self.sandbox == "none" and self.alive():  # no namespace: the zygote kills its children
+        if self.plan.mode == "none" and self.alive():  # no namespace: the zygote kills its children
             self.send({"op": "exit"})
             try:
                 self.proc.wait(timeout=3)
@@ -118,6 +160,33 @@ class Zygote:
             pass
         self.proc.wait()
         self.control.close()
+        sandbox.remove_cgroups(self.plan.cgroups)
+
+
+def describe(plan, facts: dict, memory_bytes: int) -> tuple[str, str]:
+    """(mode, the report's sandbox line after "sandbox: ") from what the audit child found.
+
+    Modes: "bwrap" (bubblewrap), "users" (no bubblewrap; student code as its own
+    unprivileged uid that can read none of the secrets), "none" (neither).
+    """
+    readable = [str(p) for p in facts.get("readable") or []]
+    separated = isinstance(facts.get("uid"), int) and facts["uid"] != 0 and facts["uid"] != os.geteuid()
+    bounds = [plan.bounds(memory_bytes) if facts.get("cgroup") else
+              f"memory: {sandbox._gib(memory_bytes)} per process (rlimit; no cgroup here)"]
+    if plan.mode == "bwrap" or facts.get("view"):
+        bounds.append(f"/tmp: {sandbox._gib(sandbox.TMP_BYTES)}")
+    bounds.append("IPC: own namespace" if facts.get("ipc") else "IPC: objects removed after each submission")
+    detail = "; ".join(bounds)
+    if "error" in facts:
+        return plan.mode, f"{plan.mode}; not verified ({facts['error'][:100]}); {detail}"
+    if readable:
+        return "none", f"none, secrets readable ({', '.join(readable[:4])}); {detail}"
+    if plan.mode == "bwrap":
+        return "bwrap", f"bwrap; {detail}"
+    if separated:
+        view = "own file system view" if facts.get("view") else "file permissions"
+        return "users", f"users; {view}; {detail}"
+    return "none", f"none; {detail}"
 
 
 class Child:

@@ -8,11 +8,23 @@ import tempfile
 from grader.contract import MODULES
 from grader.text import MAX_TEXT, cap_notes as _cap_notes, clean as _clean, deep_clean as _deep_clean
 from grader.runner import Report, Result, load_checks
+from grader import seeds
 
 SANDBOX_NOTE = {
     "bwrap": "sandbox: bubblewrap (no network, private /tmp, unprivileged, resource limits)",
+    "users": "sandbox: user separation only (no bubblewrap; student code ran as its own unprivileged user, "
+             "which cannot read the checks or the references; resource limits)",
     "none": "sandbox: none (bubblewrap is not available here; student code ran as a plain process with resource limits)",
 }
+
+
+def sandbox_note(sandbox: str) -> str:
+    """The report's sandbox line: the mode, then what bounded each submission (grader.client.describe)."""
+    mode, _, detail = sandbox.partition("; ")
+    if mode.startswith("none, secrets readable"):
+        return f"sandbox: {sandbox}. WARNING: student code could read these files; this run is not protected."
+    line = SANDBOX_NOTE.get(mode, f"sandbox: {mode}")
+    return f"{line}; {detail}" if detail else line
 
 
 def unavailable_report(name: str, message: str, seed: int, sandbox: str = "none", modules=MODULES) -> Report:
@@ -29,7 +41,7 @@ def unavailable_report(name: str, message: str, seed: int, sandbox: str = "none"
 def to_gradescope(report: Report) -> dict:
     name = display_name(report.submission)
     lines = [f"{name + ': ' if name else 'Score: '}{fmt(report.score)} / {fmt(report.max_score)} points",
-             SANDBOX_NOTE.get(report.sandbox, f"sandbox: {report.sandbox}")]
+             sandbox_note(report.sandbox)]
     lines += _cap_notes(report.notes)
     tests = [r.to_gradescope() for r in report.results]
     for i, primary in same_cause(report.results).items():
@@ -39,7 +51,7 @@ def to_gradescope(report: Report) -> dict:
         "output": "\n".join(lines),
         "execution_time": round(report.seconds, 3),
         "tests": tests,
-        "extra_data": {"sandbox": report.sandbox, "seed": report.seed,
+        "extra_data": {"sandbox": report.sandbox, "seed": seeds.label(report.seed),
                        "exercises": {m: dict(zip(("score", "max_score"), report.exercise(m)))
                                      for m in MODULES if any(r.module == m for r in report.results)}},
     }, limit=MAX_TEXT)

@@ -11,11 +11,16 @@ with the grader.
 from __future__ import annotations
 
 import functools
+import json
 import os
+import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
+import time
+from dataclasses import dataclass
 
 import grader
 
@@ -23,7 +28,12 @@ WORKER_DIR = os.path.join(os.path.dirname(os.path.abspath(grader.__file__)), "wo
 SANDBOX_WORKER = "/run/grader-worker"
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/alternatives")
-CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
+# the zygote (trusted code, root in the sandbox) needs these to give each child its own uid,
+# IPC namespace and cgroup; a child leaves root before any student code runs, which clears them all
+CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SYS_ADMIN")
+TMP_BYTES = 512 << 20  # the sandbox's RAM-backed /tmp (bubblewrap), or each child's (user separation)
+CGROUP_ROOTS = {1: "/sys/fs/cgroup", 2: ("/sys/fs/cgroup", "/sys/fs/cgroup/unified")}
+SANDBOX_CGROUP = "/run/grader-cgroup"
 
 
 def worker_env(mode: str) -> dict:
@@ -60,6 +70,20 @@ def python_roots() -> list[str]:
     return roots
 
 
+def secret_paths() -> list[str]:
+    """What student code must never read, wherever it exists here: the grader's checks and
+    the rest of its package, the references, the tests, Gradescope's source folder and
+    ``run_autograder`` (it holds the seed), its results and submission metadata."""
+    package = os.path.dirname(os.path.abspath(grader.__file__))
+    repo = os.path.dirname(package)
+    candidates = [os.path.join(package, "checks"), os.path.join(package, "checks", "diagonal_edges.py"),
+                  os.path.join(package, "runner.py"), os.path.join(repo, "solutions"),
+                  os.path.join(repo, "solutions", "diagonal_edges.py"), os.path.join(repo, "tests"),
+                  "/autograder/source", "/autograder/run_autograder", "/autograder/results",
+                  "/autograder/submission_metadata.json"]
+    return [c for c in candidates if os.path.exists(c)]
+
+
 def hidden_paths(roots: list[str]) -> list[str]:
     """Our own trusted code and data, wherever it falls under a mounted root."""
     repo = os.path.dirname(os.path.dirname(os.path.abspath(grader.__file__)))
@@ -70,21 +94,34 @@ def hidden_paths(roots: list[str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def bwrap_probe() -> tuple[str | None, bool, str]:
+    """(path of a bubblewrap that works here or None, whether it takes --size, why not if None)."""
+    if os.environ.get("GRADER_NO_SANDBOX") == "1":
+        return None, False, "GRADER_NO_SANDBOX=1"
+    path = shutil.which("bwrap")
+    if not path:
+        return None, False, "bwrap is not installed"
+    if os.geteuid() != 0 and not sys.platform.startswith("linux"):
+        return None, False, f"bubblewrap needs Linux (this is {sys.platform})"
+    reason = ""
+    for size in (True, False):  # --size (a bound on the sandbox's /tmp) needs bubblewrap 0.5 or newer
+        try:
+            result = subprocess.run(_bwrap_base(path, size) + ["--", "/bin/true"], capture_output=True, timeout=20)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return None, False, f"bwrap could not run: {exc}"
+        if result.returncode == 0:
+            return path, size, ""
+        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {result.returncode}"]
+        reason = f"bwrap failed: {reason[0][:200]}"
+    return None, False, reason
+
+
 def bwrap_usable() -> str | None:
     """Path of a bubblewrap that works here, or None (not installed, no namespaces)."""
-    if os.environ.get("GRADER_NO_SANDBOX") == "1":
-        return None
-    path = shutil.which("bwrap")
-    if not path or os.geteuid() != 0 and not sys.platform.startswith("linux"):
-        return None
-    try:
-        result = subprocess.run(_bwrap_base(path) + ["--", "/bin/true"], capture_output=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return path if result.returncode == 0 else None
+    return bwrap_probe()[0]
 
 
-def _bwrap_base(path: str) -> list[str]:
+def _bwrap_base(path: str, size: bool | None = None) -> list[str]:
     cmd = [path, "--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-pid",
            "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     if os.geteuid() != 0:
@@ -97,7 +134,9 @@ def _bwrap_base(path: str) -> list[str]:
     for f in SYSTEM_FILES:
         if os.path.exists(f):
             cmd += ["--ro-bind", f, f]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    if size is None:
+        size = bwrap_probe()[1]
+    cmd += ["--proc", "/proc", "--dev", "/dev"] + (["--size", str(TMP_BYTES)] if size else []) + ["--tmpfs", "/tmp"]
     if os.geteuid() == 0:
         cmd += ["--cap-drop", "ALL"]
         for cap in CAPS:
@@ -120,16 +159,166 @@ def _parents(paths: list[str]) -> list[str]:
     return args
 
 
-def worker_command() -> tuple[list[str], dict, str]:
-    """The command line, environment and sandbox name for a new worker zygote."""
+# ----------------------------------------------------------------------------- cgroups
+
+def _writable_dir(path: str) -> bool:
+    return os.path.isdir(path) and os.access(path, os.W_OK)
+
+
+def make_cgroups() -> dict | None:
+    """A fresh cgroup directory for one zygote's children, where this machine lets us make one:
+    cgroup v2 with the memory controller, else v1's memory (and pids) hierarchies; else None
+    (then each process has only its own rlimits). Needs root."""
+    if os.geteuid() != 0 or os.environ.get("GRADER_NO_CGROUPS") == "1":
+        return None
+    remove_stale_cgroups()
+    name = f"grader-{os.getpid()}-{secrets.token_hex(4)}"
+    for base in CGROUP_ROOTS[2]:
+        try:
+            with open(os.path.join(base, "cgroup.controllers")) as f:
+                controllers = f.read().split()
+        except OSError:
+            continue
+        if "memory" not in controllers or not _writable_dir(base):
+            continue
+        path = os.path.join(base, name)
+        try:
+            wanted = " ".join("+" + c for c in ("memory", "pids") if c in controllers)
+            with open(os.path.join(base, "cgroup.subtree_control"), "w") as f:
+                f.write(wanted)
+            os.mkdir(path, 0o700)
+            with open(os.path.join(path, "cgroup.subtree_control"), "w") as f:
+                f.write(wanted)
+            return {"version": 2, "dir": path}
+        except OSError:
+            _rmdir_tree(path)
+    memory = os.path.join(CGROUP_ROOTS[1], "memory")
+    if os.path.exists(os.path.join(memory, "memory.limit_in_bytes")) and _writable_dir(memory):
+        spec = {"version": 1}
+        for controller in ("memory", "pids"):
+            path = os.path.join(CGROUP_ROOTS[1], controller, name)
+            try:
+                os.mkdir(path, 0o700)
+                spec[controller] = path
+            except OSError:
+                pass
+        if "memory" in spec:
+            return spec
+        remove_cgroups(spec)
+    return None
+
+
+def _cgroup_dirs(spec: dict) -> list[str]:
+    return [spec["dir"]] if spec.get("version") == 2 else [spec[c] for c in ("memory", "pids") if c in spec]
+
+
+def _rmdir_tree(path: str) -> None:
+    """Kill what is left in a cgroup tree (our own children's processes), then remove it, leaves first."""
+    if not os.path.isdir(path):
+        return
+    for _ in range(50):
+        dirs = sorted((d for d, _, _ in os.walk(path)), key=len, reverse=True)
+        busy = False
+        for d in dirs:
+            try:
+                with open(os.path.join(d, "cgroup.procs")) as f:
+                    pids = [int(x) for x in f.read().split()]
+            except (OSError, ValueError):
+                pids = []
+            for pid in pids:
+                busy = True
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            try:
+                os.rmdir(d)
+            except OSError:
+                busy = True
+        if not busy or not os.path.isdir(path):
+            return
+        time.sleep(0.1)
+
+
+def remove_stale_cgroups() -> None:
+    """Cgroups left by graders that were killed before they could clean up (their process is gone)."""
+    bases = [os.path.join(CGROUP_ROOTS[1], c) for c in ("memory", "pids")] + list(CGROUP_ROOTS[2])
+    for base in bases:
+        try:
+            names = [n for n in os.listdir(base) if n.startswith("grader-")]
+        except OSError:
+            continue
+        for name in names:
+            try:
+                owner = int(name.split("-")[1])
+            except (IndexError, ValueError):
+                continue
+            if not os.path.exists(f"/proc/{owner}"):
+                _rmdir_tree(os.path.join(base, name))
+
+
+def remove_cgroups(spec: dict | None) -> None:
+    if spec:
+        for path in _cgroup_dirs(spec):
+            _rmdir_tree(path)
+
+
+def _gib(n: int) -> str:
+    return f"{n / (1 << 30):g} GiB" if n >= 1 << 30 else f"{n >> 20} MiB"
+
+
+# ----------------------------------------------------------------------------- the zygote's command
+
+@dataclass
+class Plan:
+    """How one worker zygote runs: its command line and environment, the sandbox mode
+    ("bwrap", or "none" for a plain process), and the cgroups made for its children."""
+    cmd: list[str]
+    env: dict
+    mode: str
+    cgroups: dict | None = None
+
+    def bounds(self, memory_bytes: int = 1 << 30) -> str:
+        """What bounds one submission's resources, in words for the report."""
+        if self.cgroups:
+            memory = f"memory: cgroup v{self.cgroups['version']}, {_gib(memory_bytes)} per submission"
+        else:
+            memory = f"memory: {_gib(memory_bytes)} per process (rlimit; no cgroup here)"
+        return memory
+
+
+def view_spec(roots: list[str]) -> dict:
+    """Without bubblewrap, as root: what a child's own file system view holds (runtime.build_view)."""
+    return {"system_dirs": list(SYSTEM_DIRS), "system_files": list(SYSTEM_FILES),
+            "roots": roots, "hidden": hidden_paths(roots)}
+
+
+def worker_command() -> Plan:
+    """The command line, environment, sandbox mode and cgroups of a new worker zygote."""
     runtime_args = ["-I", "-B"]
     path = bwrap_usable()
-    if path is None:
-        cmd = [sys.executable, *runtime_args, os.path.join(WORKER_DIR, "runtime.py"), "--zygote"]
-        return cmd, worker_env("none"), "none"
-    cmd = _bwrap_base(path)
+    cgroups = make_cgroups()
     roots = [r for r in python_roots()
              if not any(r == d or r.startswith(d + os.sep) for d in SYSTEM_DIRS)]
+    if path is None:
+        env = worker_env("none")
+        env["GRADER_TMP_BYTES"] = str(TMP_BYTES)
+        env["GRADER_VIEW"] = json.dumps(view_spec(roots))
+        if cgroups:
+            env["GRADER_CGROUPS"] = json.dumps(cgroups)
+        cmd = [sys.executable, *runtime_args, os.path.join(WORKER_DIR, "runtime.py"), "--zygote"]
+        return Plan(cmd, env, "none", cgroups)
+    cmd = _bwrap_base(path)
+    env = worker_env("bwrap")
+    inside: dict = {}
+    if cgroups:  # the zygote makes one cgroup per child in a directory bound into the sandbox
+        inside = {"version": cgroups["version"]}
+        for key, host in cgroups.items():
+            if key in ("dir", "memory", "pids"):
+                target = f"{SANDBOX_CGROUP}/{key}"
+                cmd += ["--bind", host, target]
+                inside[key] = target
+        env["GRADER_CGROUPS"] = json.dumps(inside)
     cmd += _parents(roots + [SANDBOX_WORKER])
     for root in roots:
         cmd += ["--ro-bind", root, root]
@@ -137,4 +326,4 @@ def worker_command() -> tuple[list[str], dict, str]:
         cmd += ["--tmpfs", hidden]
     cmd += ["--ro-bind", WORKER_DIR, SANDBOX_WORKER, "--chdir", "/tmp", "--",
             sys.executable, *runtime_args, f"{SANDBOX_WORKER}/runtime.py", "--zygote"]
-    return cmd, worker_env("bwrap"), "bwrap"
+    return Plan(cmd, env, "bwrap", cgroups)

@@ -85,6 +85,15 @@ needs_bwrap = pytest.mark.skipif(sandbox.bwrap_usable() is None or os.geteuid() 
                                  reason="needs bubblewrap and root")
 
 
+@pytest.fixture(autouse=True)
+def no_static_scan(monkeypatch):
+    """These probes reach for what the sandbox hides on purpose; the trusted-side scan
+    (grader/integrity.py) would zero them before they run. Here the sandbox itself is tested."""
+    from grader import integrity
+
+    monkeypatch.setattr(integrity, "audit", lambda submission: integrity.Audit({}, []))
+
+
 @pytest.fixture(scope="module")
 def zygote():
     z = Zygote()
@@ -104,7 +113,7 @@ def sub(zygote, tmp_path):
 @needs_bwrap
 def test_sandbox_hides_references_checks_and_network(sub):
     facts = sub.call("facts")
-    assert sub.run.zygote.sandbox == "bwrap"
+    assert sub.run.zygote.mode == "bwrap" and sub.run.zygote.sandbox.startswith("bwrap")
     assert facts["uid"] >= 200_000 and facts["euid"] == facts["uid"]
     assert set(facts["repo_listing"]) <= {".venv"}  # at most the interpreter, when it lives there
     assert not facts["solution_readable"] and not facts["checks_readable"]
@@ -142,3 +151,141 @@ def test_hung_call_is_stopped_and_the_child_replaced(sub):
 def test_memory_limit(sub):
     facts = sub.call("facts")
     assert facts["as_limit"] > 0
+
+
+# ----------------------------------------------------------------------------- per-submission bounds
+
+BOUNDS = textwrap.dedent('''
+    import ctypes, os, time
+
+    def make_shm():
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.shmget.restype = ctypes.c_int
+        return libc.shmget(ctypes.c_int(0x5EED), ctypes.c_size_t(1 << 20), ctypes.c_int(0o1000 | 0o666))
+
+    def list_shm():
+        with open("/proc/sysvipc/shm") as f:
+            return len(f.read().splitlines()) - 1
+
+    def hogs(n, mib):
+        """n processes that each touch mib MiB; how many finished."""
+        pids = []
+        for _ in range(n):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    block = bytearray(mib << 20)
+                    block[::4096] = b"x" * len(block[::4096])
+                    os._exit(0)
+                except BaseException:
+                    os._exit(1)
+            pids.append(pid)
+        return sum(os.waitpid(p, 0)[1] == 0 for p in pids)
+
+    def fill_tmp(n, mib):
+        """Write n files of mib MiB into the working directory; MiB written."""
+        total = 0
+        for i in range(n):
+            try:
+                with open(f"f{i}", "wb") as f:
+                    f.write(b"x" * (mib << 20))
+                total += mib
+            except OSError:
+                break
+        return total
+
+    def facts():
+        out = {"uid": os.getuid()}
+        def readable(path):
+            try:
+                with open(path, "rb") as f:
+                    f.read(1)
+                return True
+            except OSError:
+                return False
+        out["solution_readable"] = readable(os.path.join(REPO, "solutions", "diagonal_edges.py"))
+        out["checks_readable"] = readable(os.path.join(REPO, "grader", "checks", "diagonal_edges.py"))
+        out["processes"] = [p for p in os.listdir("/proc") if p.isdigit()]
+        out["env"] = sorted(os.environ)
+        return out
+''').replace("REPO", repr(REPO))
+
+
+def _run(zygote, tmp_path, name="x"):
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "cross_correlation.py").write_text(BOUNDS)
+    return SubmissionRun(load(str(folder)), zygote, seed=1, limits=Limits(call_seconds=60)).exercise("cross_correlation")
+
+
+@pytest.fixture(scope="module")
+def plain_zygote():
+    """A zygote without bubblewrap (GRADER_NO_SANDBOX=1): user separation when we are root."""
+    old = os.environ.get("GRADER_NO_SANDBOX")
+    os.environ["GRADER_NO_SANDBOX"] = "1"
+    sandbox.bwrap_probe.cache_clear()
+    z = Zygote()
+    if old is None:
+        del os.environ["GRADER_NO_SANDBOX"]
+    else:
+        os.environ["GRADER_NO_SANDBOX"] = old
+    sandbox.bwrap_probe.cache_clear()
+    yield z
+    z.close()
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
+
+
+@needs_root
+@pytest.mark.parametrize("which", ["zygote", "plain_zygote"])
+def test_shared_memory_never_reaches_the_next_submission(which, request, tmp_path):
+    z = request.getfixturevalue(which)
+    first = _run(z, tmp_path, "a")
+    assert first.call("make_shm") >= 0
+    assert first.call("list_shm") == 1
+    first.run.close()
+    second = _run(z, tmp_path, "b")
+    assert second.call("list_shm") == 0  # its own IPC namespace, or the first one's objects removed
+    second.run.close()
+
+
+@needs_root
+@pytest.mark.parametrize("which", ["zygote", "plain_zygote"])
+def test_memory_and_tmp_are_bounded_per_submission(which, request, tmp_path):
+    z = request.getfixturevalue(which)
+    sub = _run(z, tmp_path)
+    if "cgroup" in z.sandbox:  # 3 x 600 MiB fit each process's rlimit, not one submission's 1 GiB
+        assert sub.call("hogs", 3, 600) < 3
+    if "/tmp:" in z.sandbox:
+        assert sub.call("fill_tmp", 200, 4) <= sandbox.TMP_BYTES >> 20
+    sub.run.close()
+
+
+@needs_root
+def test_user_separation_without_bubblewrap(plain_zygote, tmp_path):
+    """As root without bubblewrap: its own uid, a view without the repository, no other
+    processes in /proc (the trusted process's command line holds the seed), a clean environment."""
+    z = plain_zygote
+    assert z.mode == "users" and z.sandbox.startswith("users"), z.sandbox
+    assert "secrets readable" not in z.sandbox
+    sub = _run(z, tmp_path)
+    facts = sub.call("facts")
+    assert facts["uid"] >= 200_000
+    assert not facts["solution_readable"] and not facts["checks_readable"]
+    assert len(facts["processes"]) <= 2, facts["processes"]
+    assert not [k for k in facts["env"] if k.startswith("GRADER_") and k != "GRADER_SANDBOX"], facts["env"]
+    sub.run.close()
+
+
+def test_the_report_names_readable_secrets_loudly():
+    from grader.client import describe
+    from grader.report import sandbox_note
+
+    plan = sandbox.Plan([], {}, "none", None)
+    mode, line = describe(plan, {"readable": ["/autograder/source"], "uid": 0}, 1 << 30)
+    assert mode == "none" and line.startswith("none, secrets readable (/autograder/source)")
+    assert "WARNING" in sandbox_note(line)
+    mode, line = describe(plan, {"readable": [], "uid": 200_001, "view": False, "ipc": False}, 1 << 30)
+    assert mode == "users" and "file permissions" in line and "per process" in line
+    assert sandbox_note(line).startswith("sandbox: user separation only")

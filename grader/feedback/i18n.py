@@ -100,6 +100,7 @@ UI = {
         "seconds": "秒",
         "sandbox": {
             "bwrap": "沙箱：bubblewrap（无网络、独立 /tmp、无特权、有资源限制）",
+            "users": "沙箱：仅用户隔离（没有 bubblewrap；学生代码以独立的无特权用户运行，读不到检查和参考答案；有资源限制）",
             "none": "沙箱：无（此处没有 bubblewrap；学生代码作为普通进程运行，有资源限制）",
         },
         "not_read": "无法读取这份提交",
@@ -200,10 +201,12 @@ def exercise_name(module: str, lang: str) -> str:
 
 def sandbox_line(sandbox: str, lang: str) -> str:
     if lang == "zh":
-        return UI["zh"]["sandbox"].get(sandbox, "沙箱：" + sandbox)
-    from grader.report import SANDBOX_NOTE
+        mode, _, detail = sandbox.partition("; ")
+        line = UI["zh"]["sandbox"].get(mode, "沙箱：" + mode)
+        return f"{line}; {detail}" if detail else line
+    from grader.report import sandbox_note
 
-    return SANDBOX_NOTE.get(sandbox, f"sandbox: {sandbox}")
+    return sandbox_note(sandbox)
 
 
 def error_banner(error: str, lang: str) -> tuple[str, str]:

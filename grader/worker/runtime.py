@@ -34,6 +34,184 @@ IS_ROOT = os.geteuid() == 0
 SANDBOXED = os.environ.get("GRADER_SANDBOX") == "bwrap"
 
 
+def _config(name: str, default):
+    """A setting the trusted side passed in the environment, removed from it (children get a clean one)."""
+    import json
+
+    raw = os.environ.pop(name, None)
+    if raw is None:
+        return default
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return default
+
+
+CGROUPS = _config("GRADER_CGROUPS", None)  # {"version": 1, "memory": dir, "pids": dir} or {"version": 2, "dir": dir}
+VIEW = _config("GRADER_VIEW", None)        # without bubblewrap, as root: what a child's file system view holds
+TMP_BYTES = int(_config("GRADER_TMP_BYTES", 512 << 20))
+KEEP_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+# ----------------------------------------------------------------------------- isolation
+
+LIBC = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUTS = 0x00020000, 0x08000000, 0x04000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+
+
+def unshare(flags: int) -> bool:
+    return LIBC.unshare(ctypes.c_int(flags)) == 0
+
+
+def mount(source, target: str, fstype, flags: int, data=None) -> None:
+    enc = (lambda v: None if v is None else os.fsencode(v))
+    if LIBC.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {target}: {os.strerror(err)}")
+
+
+class Cgroups:
+    """One memory (and pids) cgroup per child, inside the directory the trusted side delegated.
+
+    The memory cgroup charges everything the child and its processes add (their pages,
+    and the files they write to a RAM-backed /tmp) to one budget: a submission cannot
+    multiply its limit by starting processes.
+    """
+
+    def __init__(self, spec: dict):
+        self.spec = spec
+        self.pending: list[list[str]] = []  # dirs of ended children, removed once empty
+
+    def dirs(self, name: str) -> list[str]:
+        if self.spec.get("version") == 2:
+            return [os.path.join(self.spec["dir"], name)]
+        return [os.path.join(self.spec[c], name) for c in ("memory", "pids") if self.spec.get(c)]
+
+    @staticmethod
+    def _write(path: str, value) -> bool:
+        try:
+            with open(path, "w") as f:
+                f.write(str(value))
+            return True
+        except OSError:
+            return False
+
+    def create(self, name: str, limits: dict) -> list[str]:
+        memory = int(limits.get("memory_bytes", 1 << 30))
+        pids = int(limits.get("processes", 16))
+        made = []
+        for d in self.dirs(name):
+            try:
+                os.mkdir(d, 0o700)
+            except OSError:
+                continue
+            made.append(d)
+            if self.spec.get("version") == 2:
+                self._write(os.path.join(d, "memory.max"), memory)
+                self._write(os.path.join(d, "memory.swap.max"), 0)
+                self._write(os.path.join(d, "pids.max"), pids)
+            elif os.path.exists(os.path.join(d, "memory.limit_in_bytes")):
+                self._write(os.path.join(d, "memory.limit_in_bytes"), memory)
+                self._write(os.path.join(d, "memory.memsw.limit_in_bytes"), memory)  # no swap beyond it
+            else:
+                self._write(os.path.join(d, "pids.max"), pids)
+        return made
+
+    @classmethod
+    def join(cls, dirs: list[str]) -> bool:
+        return all([cls._write(os.path.join(d, "cgroup.procs"), os.getpid()) for d in dirs]) and bool(dirs)
+
+    def release(self, dirs: list[str]) -> None:
+        self.pending.append(dirs)
+        self.sweep()
+
+    def sweep(self) -> None:
+        left = []
+        for dirs in self.pending:
+            rest = []
+            for d in dirs:
+                try:
+                    os.rmdir(d)
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    rest.append(d)  # its processes are still being killed
+            if rest:
+                left.append(rest)
+        self.pending = left
+
+
+def build_view(hostdir: str) -> str:
+    """As root without bubblewrap: a private mount namespace whose root is a size-limited
+    tmpfs holding read-only binds of the system and the Python installation only (the
+    grader's own package, the references and everything else absent), a /proc that shows
+    only the child's own processes, and a private /tmp. Returns the working directory in it."""
+    if not unshare(CLONE_NEWNS):
+        raise OSError(ctypes.get_errno(), "no mount namespace")
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    root = hostdir
+    mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, f"size={TMP_BYTES},mode=0755")
+
+    def bind(src: str, readonly: bool = True) -> None:
+        dst = root + src
+        if os.path.isdir(src):
+            os.makedirs(dst, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            open(dst, "a").close()
+        mount(src, dst, None, MS_BIND | MS_REC)
+        flags = MS_BIND | MS_REMOUNT | MS_NOSUID | (MS_RDONLY | MS_NODEV if readonly else 0)
+        mount(None, dst, None, flags)
+
+    for d in VIEW.get("system_dirs", []):
+        if os.path.islink(d):
+            os.symlink(os.readlink(d), root + d)
+        elif os.path.isdir(d):
+            bind(d)
+    for f in VIEW.get("system_files", []):
+        if os.path.exists(f):
+            bind(f)
+    for r in VIEW.get("roots", []):
+        if os.path.isdir(r):
+            bind(r)
+    for h in VIEW.get("hidden", []):
+        if os.path.isdir(root + h):
+            mount("tmpfs", root + h, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4096,mode=0755")
+    os.makedirs(root + "/proc", exist_ok=True)
+    try:
+        mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
+    except OSError:
+        bind("/proc", readonly=False)
+    for dev in ("null", "zero", "full", "random", "urandom"):
+        if os.path.exists("/dev/" + dev):
+            bind("/dev/" + dev, readonly=False)
+    for d in ("/tmp", "/dev/shm", "/var/tmp"):
+        os.makedirs(root + d, exist_ok=True)
+        os.chmod(root + d, 0o1777)
+    work = "/tmp/work"
+    os.mkdir(root + work, 0o700)
+    os.chroot(root)
+    os.chdir("/")
+    return work
+
+
+def isolate(workdir: str, cgroup_dirs: list[str]) -> tuple[str, dict]:
+    """Run in the child as root, before anything else: its own cgroups, its own IPC
+    namespace (SysV shared memory of one submission never reaches the next), and,
+    without bubblewrap, its own view of the file system. Returns the working directory."""
+    facts = {"cgroup": Cgroups.join(cgroup_dirs) if cgroup_dirs else False,
+             "ipc": IS_ROOT and unshare(CLONE_NEWIPC | CLONE_NEWUTS), "view": SANDBOXED}
+    if IS_ROOT and not SANDBOXED and VIEW:
+        try:
+            workdir = build_view(workdir)
+            facts["view"] = True
+        except OSError:
+            facts["view"] = False
+    return workdir, facts
+
+
 # ----------------------------------------------------------------------------- zygote
 
 def preload() -> None:
@@ -76,14 +254,58 @@ def warm_up(torch) -> None:
     torch.manual_seed(0)
 
 
+def remove_ipc(uid: int) -> None:
+    """Remove the SysV shared memory, semaphores and message queues that ``uid`` owns
+    (where a child could not have its own IPC namespace). Runs as ``uid``."""
+    calls = {"shm": ("shmid", lambda i: LIBC.shmctl(i, 0, None)),
+             "sem": ("semid", lambda i: LIBC.semctl(i, 0, 0)),
+             "msg": ("msqid", lambda i: LIBC.msgctl(i, 0, None))}
+    for kind, (key, remove) in calls.items():
+        try:
+            with open(f"/proc/sysvipc/{kind}") as f:
+                header, *rows = [line.split() for line in f]
+        except OSError:
+            continue
+        for row in rows:
+            entry = dict(zip(header, row))
+            try:
+                if int(entry.get("uid", -1)) == uid:
+                    remove(int(entry[key]))
+            except (ValueError, KeyError):
+                pass
+
+
+def remove_files(uid: int) -> None:
+    """Remove what ``uid`` left in the shared scratch directories. Runs as ``uid``."""
+    for top in ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue"):
+        try:
+            entries = list(os.scandir(top))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+
+
 def kill_uid(uid: int) -> None:
-    """Kill every process of ``uid``: a helper that becomes uid and signals -1."""
+    """Kill every process of ``uid`` (a helper that becomes uid and signals -1), then
+    remove the IPC objects and scratch files it leaves."""
     pid = os.fork()
     if pid == 0:
         try:
+            os.setgroups([])
             os.setgid(uid)
             os.setuid(uid)
             os.kill(-1, signal.SIGKILL)
+            remove_ipc(uid)
+            remove_files(uid)
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
@@ -93,14 +315,18 @@ class Reaper:
     """A small process, forked before torch is imported, that runs ``kill_uid`` on request.
 
     Forking the warm zygote (hundreds of MB mapped) for every cleanup would stall the
-    next spawn; forking this small process is cheap, and the zygote does not wait.
+    next spawn; forking this small process is cheap. The zygote does not wait for a kill,
+    but it does wait before the next spawn, so that one submission's leftovers are gone
+    before the next one starts.
     """
 
     def __init__(self):
         read, self.write = os.pipe()
+        self.acks, ack_write = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:
             os.close(self.write)
+            os.close(self.acks)
             with os.fdopen(read, "rb") as requests:
                 for line in requests:
                     try:
@@ -109,15 +335,36 @@ class Reaper:
                             kill_uid(uid)
                     except (ValueError, OSError):
                         pass
+                    try:
+                        os.write(ack_write, b".")
+                    except OSError:
+                        pass
             os._exit(0)
         os.close(read)
+        os.close(ack_write)
+        self.outstanding = 0
 
     def kill(self, uid: int) -> None:
         os.write(self.write, b"%d\n" % uid)
+        self.outstanding += 1
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait (a bounded time) until every requested kill and cleanup is done."""
+        end = time.monotonic() + timeout
+        while self.outstanding > 0 and time.monotonic() < end:
+            ready, _, _ = select.select([self.acks], [], [], max(0.0, end - time.monotonic()))
+            if not ready:
+                break
+            self.outstanding -= len(os.read(self.acks, 4096))
+
+    def close_in_child(self) -> None:
+        os.close(self.write)
+        os.close(self.acks)
 
 
 def zygote() -> None:
-    reaper = Reaper() if IS_ROOT and SANDBOXED else None
+    reaper = Reaper() if IS_ROOT else None  # without bubblewrap too: a uid of its own is the only handle
+    cgroups = Cgroups(CGROUPS) if IS_ROOT and CGROUPS else None
     preload()
     control = socket.socket(fileno=0)
     children: dict[int, dict] = {}  # id -> {"pid", "uid", "dir"}
@@ -131,6 +378,8 @@ def zygote() -> None:
                 break
             if pid == 0:
                 break
+        if cgroups is not None and cgroups.pending:
+            cgroups.sweep()
         ready, _, _ = select.select([control], [], [], 0.5)
         if not ready:
             continue
@@ -147,17 +396,21 @@ def zygote() -> None:
         if op == "spawn":
             child_id = int(request["id"])
             uid = int(request.get("uid", 0))
+            limits = request.get("limits", {})
+            if reaper is not None:
+                reaper.settle()  # the previous children's processes, IPC objects and files are gone
             workdir = tempfile.mkdtemp(prefix=f"w{child_id}-", dir="/tmp" if SANDBOXED else None)
+            groups = cgroups.create(f"c{child_id}", limits) if cgroups is not None else []
             pid = os.fork()
             if pid == 0:
                 control.close()
                 if reaper is not None:  # student code must not be able to ask for kills
-                    os.close(reaper.write)
-                child_main(socket.socket(fileno=fds[0]), workdir, uid, request.get("limits", {}))
+                    reaper.close_in_child()
+                child_main(socket.socket(fileno=fds[0]), workdir, uid, limits, groups)
                 os._exit(0)  # pragma: no cover - child_main never returns
             for fd in fds:
                 os.close(fd)
-            children[child_id] = {"pid": pid, "uid": uid, "dir": workdir}
+            children[child_id] = {"pid": pid, "uid": uid, "dir": workdir, "cgroups": groups}
             control.sendall(json.dumps({"op": "spawned", "id": child_id}).encode())
         elif op in ("kill", "done"):
             child = children.pop(int(request["id"]), None)
@@ -170,6 +423,8 @@ def zygote() -> None:
                     except OSError:
                         pass
                 shutil.rmtree(child["dir"], ignore_errors=True)
+                if cgroups is not None and child["cgroups"]:
+                    cgroups.release(child["cgroups"])
         elif op == "ping":
             control.sendall(b'{"op": "pong"}')
         elif op == "exit":
@@ -180,6 +435,12 @@ def zygote() -> None:
         except OSError:
             pass
         shutil.rmtree(child["dir"], ignore_errors=True)
+        if cgroups is not None and child["cgroups"]:
+            cgroups.release(child["cgroups"])
+    if reaper is not None:
+        reaper.settle(5)
+    if cgroups is not None:
+        cgroups.sweep()
 
 
 # ----------------------------------------------------------------------------- child
@@ -210,12 +471,46 @@ def set_limits(limits: dict) -> None:
 
 
 def drop_privileges(uid: int, workdir: str) -> None:
+    """An unprivileged uid and gid of its own, no supplementary groups; leaving root clears
+    every capability, and NO_NEW_PRIVS keeps a setuid program from giving any back."""
     os.chown(workdir, uid, uid)
     os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    LIBC.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+    if os.getuid() != uid or os.geteuid() != uid or os.getegid() != uid:
+        os._exit(3)
+
+
+def clean_environment(workdir: str) -> None:
+    """The child's environment holds nothing from the grader's."""
+    keep = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
+    os.environ.clear()
+    os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": workdir,
+                       "TMPDIR": workdir, "MPLCONFIGDIR": workdir, "MPLBACKEND": "Agg",
+                       "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                       "GRADER_SANDBOX": "bwrap" if SANDBOXED else "none", **keep})
+
+
+def readable(path: str) -> bool:
+    """Whether this process can read ``path`` (a file's bytes, or a directory's listing)."""
+    try:
+        if os.path.isdir(path):
+            os.listdir(path)
+        else:
+            with open(path, "rb") as f:
+                f.read(1)
+        return True
+    except OSError:
+        return False
+
+
+def audit(request: dict, facts: dict) -> dict:
+    """What the trusted side asks before any student code runs: which of its secrets this
+    child (same uid, same view as student code) can read, and which isolation it got."""
+    paths = [str(x) for x in request.get("paths", [])][:200]
+    found = [x for x in paths if readable(x)]
+    return {"status": "returned", "value": protocol.encode({"readable": found, "uid": os.geteuid(), **facts})}
 
 
 class Output:
@@ -254,15 +549,16 @@ class Output:
         return {"output": text[:OUTPUT_CAP], "output_truncated": truncated}
 
 
-def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict) -> None:
+def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup_dirs=()) -> None:
     os.setsid()
     try:
+        workdir, facts = isolate(workdir, list(cgroup_dirs))
         os.chdir(workdir)
         output = Output(workdir)
         set_limits(limits)
         if IS_ROOT:  # never keep root, whatever uid was asked for
             drop_privileges(uid if uid >= FIRST_CHILD_UID else 65534, workdir)
-        os.environ.update({"HOME": workdir, "TMPDIR": workdir, "MPLCONFIGDIR": workdir})
+        clean_environment(workdir)
         tempfile.tempdir = workdir
         from session import Session
 
@@ -272,7 +568,7 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict) -> Non
                 request = recv_msg(sock, MAX_REQUEST)
             except (EOFError, OSError, protocol.ProtocolError):
                 break
-            response = session.handle(request)
+            response = audit(request, facts) if request.get("op") == "audit" else session.handle(request)
             response.update(output.take())
             try:
                 send_msg(sock, response, MAX_MESSAGE)

@@ -4,17 +4,19 @@ corr2d answers with a value nested 200,000 levels deep (json.loads raises Recurs
 on it): the grader must call that a malformed answer from the submission, a zero, and
 never "grader error, tell your instructor".
 """
-import json
 import os
+import stat
 import struct
 import time
 
+_write = vars(os)["".join(("wr", "ite"))]  # os.write, out of a static scan's sight
+
 
 def forge(reply: bytes) -> None:
-    for fd in os.listdir("/proc/self/fd"):
+    for fd in range(3, 256):
         try:
-            if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
-                os.write(int(fd), struct.pack(">I", len(reply)) + reply)
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                _write(fd, struct.pack(">I", len(reply)) + reply)
         except OSError:
             pass
     time.sleep(60)
