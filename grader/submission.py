@@ -303,6 +303,9 @@ class _Tree:
     def read(self, f: _File, limit: int) -> bytes:
         raise NotImplementedError
 
+    def start(self) -> str:
+        return ""
+
     def close(self) -> None:
         pass
 
@@ -405,7 +408,7 @@ class _ZipTree(_Tree):
             parts = [p for p in rel.split("/") if p not in ("", ".")]
             if not parts or ".." in parts or any(_junk(p) for p in parts[:-1]):
                 continue
-            if len(parts) > MAX_DEPTH + 1:
+            if len(parts) > MAX_DEPTH + 2:  # + 1: the folder a zip of a folder holds (see start())
                 continue
             mode = info.external_attr >> 16
             if info.is_dir() or stat.S_ISDIR(mode):
@@ -414,7 +417,7 @@ class _ZipTree(_Tree):
             if stat.S_ISLNK(mode):
                 links += 1
                 continue
-            if mode and not stat.S_ISREG(mode):
+            if stat.S_IFMT(mode) not in (0, stat.S_IFREG):  # 0: no type recorded (most zip tools)
                 continue
             self._add_file("/".join(parts), info.file_size, info)
         if links:
@@ -435,6 +438,13 @@ class _ZipTree(_Tree):
     def close(self) -> None:
         self.archive.close()
 
+    def start(self) -> str:
+        """A zip of a folder holds that folder: grade from inside it, as the folder itself is graded."""
+        top = self.dirs.get("", set())
+        if not self.files.get("") and len(top) == 1:
+            return next(iter(top))
+        return ""
+
 
 def _candidates(tree: _Tree, folder: str) -> tuple[list[str], list[str]]:
     names = tree.files.get(folder, {})
@@ -451,7 +461,7 @@ def _holds_work(tree: _Tree, folder: str) -> bool:
 
 def _choose_folder(tree: _Tree) -> str | None:
     """The folder graded: the top one, or the one chain of sub-folders that leads to exercise files."""
-    folder = ""
+    folder = tree.start()
     for _ in range(MAX_DEPTH + 1):
         modules, notebooks = _candidates(tree, folder)
         if modules or notebooks:
