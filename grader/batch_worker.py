@@ -121,7 +121,7 @@ def main(argv: list[str]) -> None:
     sys.stdout = sys.stderr
 
     def answer(message: dict) -> None:
-        channel.write(json.dumps(message, ensure_ascii=False) + "\n")
+        channel.write(json.dumps(message) + "\n")  # ASCII: a lone surrogate in student text cannot end us
         channel.flush()
 
     code = 0

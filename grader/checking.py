@@ -105,11 +105,14 @@ class Raised:
     """An exception raised inside the worker, as plain data."""
 
     def __init__(self, type_name: str, message: str, where: dict | None = None):
-        self.type_name = type_name
-        self.message = message
+        from grader.text import clean  # the student's text: no lone surrogate, no terminal escape
+
+        self.type_name = clean(type_name, one_line=True, limit=200)
+        self.message = clean(message)
         self.where = None
         if where:
-            self.where = f"{where.get('file')}, line {where.get('line')}: {where.get('text', '')}".rstrip(": ")
+            self.where = clean(f"{where.get('file')}, line {where.get('line')}: {where.get('text', '')}".rstrip(": "),
+                               one_line=True, limit=300)
 
     @property
     def short_type(self) -> str:

@@ -164,7 +164,9 @@ def run_check(check: Check, sub, seed: int) -> Result:
                              "Please tell your instructor.")
             result.hidden_detail = "".join(traceback.format_exception(exc))[-4000:]
     if sub.captured:
-        text = "".join(sub.captured)
+        from grader.text import clean
+
+        text = clean("".join(sub.captured)[:5000])
         result.output += "\nYour code printed:\n" + (text[:600] + (" [...]" if len(text) > 600 else ""))
     return result
 
