@@ -163,7 +163,8 @@ def book_loop(cls, steps=10, lr=3e-2, **_):
 
 # ----------------------------------------------------------------------------- how a value was computed
 
-MATMULS = {"matmul", "__matmul__", "__rmatmul__", "mm", "mv", "bmm", "einsum", "tensordot", "linear", "inner",
+MATMULS = {"matmul", "__matmul__", "__rmatmul__", "mm", "spmm",  # torch.mm resolves to the name torch.spmm
+           "mv", "bmm", "einsum", "tensordot", "linear", "inner",
            "addmm", "addmv", "baddbmm", "addbmm", "chain_matmul", "multi_dot", "vecdot"}
 ESCAPES = {"numpy", "tolist", "__array__", "item", "__float__", "__int__", "__complex__", "__index__",
            "data_ptr", "untyped_storage", "storage", "_typed_storage", "__dlpack__", "__reduce_ex__"}
