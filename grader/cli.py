@@ -280,6 +280,8 @@ def validate(args) -> None:
             need_output_dir(args.feedback, "--feedback")
     elif command == "nbgrader":
         need_output_dir(args.course_dir, "COURSE_DIR")
+        if args.exchange:
+            need_output_dir(args.exchange, "--exchange")
     elif command == "gradescope":
         if not args.zip.lower().endswith(".zip"):
             raise UsageError(f"{shown(args.zip)}: the autograder's file name must end in .zip")
@@ -430,6 +432,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     for integration in (nbgrader, gradescope, release):
         integration.add_parser(sub)
+
+    from grader import insights
+
+    insights.add_parser(sub)
     return parser
 
 

@@ -4,7 +4,8 @@ One notebook holds all the exercises, in the contract's order, as a student work
 through the chapter: ``corr2d`` is written once, in the first exercise, and the
 later cells use it from the notebook's namespace (the grader aliases the module
 names to that namespace, so ``from cross_correlation import corr2d`` is not needed
-and is left out). Per exercise:
+and is left out; the statements say so, since in the student's own kernel that import
+would fail). Per exercise:
 
 - a markdown cell: the stub's module docstring, i.e. the exercise statement;
 - a solution cell: the reference module (``solutions/<module>.py``) inside one
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 
 from grader.contract import MODULES
 
@@ -40,12 +42,21 @@ cell for your answer (replace every `raise NotImplementedError` and set every
 multiple-choice constant), and a feedback cell.
 
 - Keep the names and signatures: the grader calls your functions by name.
-- `corr2d` is defined once, in the first exercise; later exercises use it directly.
+- `corr2d` is defined once, in the first exercise; later exercises use it directly,
+  with no `import` (the exercise files' `from cross_correlation import corr2d` is for
+  separate `.py` files; in this notebook it would fail).
 - Run a feedback cell to see what the grader finds for that exercise. Your points
   come from the course's grader, which re-runs the notebook's code in a sandbox
   with its own random inputs: patching `torch` or the feedback cells in your
   kernel does not change them, and neither does printing warnings.
 """
+
+
+IMPORT_SPAN = re.compile(r"``?from cross_correlation import corr2d``?")
+IN_THIS_NOTEBOOK = ("*In this notebook every exercise shares one namespace: use the `corr2d` you write in "
+                    "Exercise 1 directly, with no `import` (a `from cross_correlation import corr2d` line "
+                    "would fail in Jupyter). 本 notebook 的所有练习共用同一个命名空间：直接使用练习 1 中写好的 "
+                    "`corr2d`，不要 `import`。*")
 
 
 def nbgrader_meta(grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
@@ -74,8 +85,11 @@ def module_code(source: str) -> str:
 def statement(source: str, number: int, module: str, points: float) -> str:
     doc = ast.get_docstring(ast.parse(source)) or module
     title, _, rest = doc.partition("\n")
+    mentions = bool(IMPORT_SPAN.search(rest)) or "import corr2d" in source
+    rest = IMPORT_SPAN.sub("`corr2d`", rest)  # the exercise files import it; a notebook cell cannot
+    note = f"\n\n{IN_THIS_NOTEBOOK}" if mentions else ""
     return (f"## Exercise {number}: {title.strip()}\n\n"
-            f"*Module `{module}.py`, {points:g} points.*\n\n{rest.strip()}\n")
+            f"*Module `{module}.py`, {points:g} points.*\n\n{rest.strip()}{note}\n")
 
 
 def _read(folder: str, module: str) -> str:

@@ -1,10 +1,13 @@
 """Feedback in a student's Jupyter kernel: ``feedback("cross_correlation")``.
 
-Called from the feedback (test) cells of the nbgrader course notebook. It grades the
-code this kernel has run so far (its input history, in order, without the feedback
-cells) with the same sandboxed grader and the same checks as the course, and prints
+Called from the feedback (test) cells of the nbgrader course notebook, and by anyone in
+any Jupyter or Colab notebook where the grader is installed (the self-learner's inline
+check: ``from grader.integrations.nbfeedback import feedback``). It grades the
+code this kernel has run so far (its input history, in order, without the cells that
+import or call the feedback) with the same sandboxed grader and the same checks as the course, and prints
 what they found; it raises ``AssertionError`` when the exercise is not at full marks,
-so the cell shows red and ``nbgrader validate`` reports it.
+so the cell shows red and ``nbgrader validate`` reports it; in IPython that error is one
+line, without the grader's own files in a traceback.
 
 It is feedback only: the published seed is used (the instructor's is private). The
 course's autograde pipeline (``nbgrader_pipeline``) never runs it: it starts no kernel.
@@ -15,8 +18,10 @@ tells the instructor why.
 """
 from __future__ import annotations
 
+import ast
 import atexit
 import os
+import re
 import tempfile
 
 from grader.contract import BASE_MODULE, DEFAULT_SEED, MODULES
@@ -51,7 +56,21 @@ def kernel_cells() -> list[str]:
         raise RuntimeError("feedback() shows the grader's verdict inside a Jupyter notebook; "
                            "outside one, run `grader grade YOUR_NOTEBOOK.ipynb`.")
     history = list(shell.history_manager.input_hist_raw)
-    return [src for src in history if src.strip() and MARK not in src]
+    return [src for src in history if src.strip() and not asks_for_feedback(src)]
+
+
+def asks_for_feedback(source: str) -> bool:
+    """A cell that imports or calls the feedback (the grader does not exist in the sandbox: such a
+    cell would only fail there), as opposed to the student's own code."""
+    if MARK in source or re.search(r"^\s*(from\s+grader[\s.]|import\s+grader\b)", source, re.M):
+        return True
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # magics and shell escapes: the grader skips those lines itself
+        return bool(re.search(r"^\s*feedback\(", source, re.M))
+    calls = [node.value for node in tree.body if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)]
+    return bool(calls) and len(calls) == len(tree.body) and all(
+        getattr(c.func, "id", getattr(c.func, "attr", None)) == "feedback" for c in calls)
 
 
 def grade_cells(cells: list[str], module: str, seed: int = DEFAULT_SEED):
@@ -88,17 +107,65 @@ def exercise_feedback(report, module: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+class FeedbackError(Exception):
+    """feedback() cannot grade here; the message says why (shown without a traceback)."""
+
+
+def _short_tracebacks(shell) -> None:
+    """In IPython, show our own exceptions as one line: the student's cell is what matters, not the
+    grader's files (their paths and lines say nothing to a student)."""
+    if shell is None or getattr(shell, "_grader_short_tb", False):
+        return
+    ours = (NotAtFullMarks, FeedbackError)
+    previous = getattr(shell, "CustomTB", None)
+    previous_types = tuple(getattr(shell, "custom_exceptions", ()) or ())
+
+    def handler(self, etype, value, tb, tb_offset=None):
+        if isinstance(value, ours):
+            stb = [f"{etype.__name__}: {value}"]
+            self._showtraceback(etype, value, stb)  # shown (and sent to the notebook) as the cell's error
+            return stb
+        if previous is not None and isinstance(value, previous_types):
+            return previous(etype, value, tb, tb_offset)
+        self.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return None
+
+    shell.set_custom_exc(ours + tuple(t for t in previous_types if t not in ours), handler)
+    shell._grader_short_tb = True
+
+
+def _shell():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
 def feedback(module: str) -> None:
+    """Grade one exercise from the code this notebook has run so far; print what the checks found.
+
+    Works in any Jupyter or Colab notebook where the grader is installed (the self-learner's
+    inline check), and in the feedback cells of the course notebook. Raises ``NotAtFullMarks``
+    (shown as one line) while the exercise is not at full marks.
+    """
+    __tracebackhide__ = True  # noqa: F841 - pytest and IPython hide this frame
+    _short_tracebacks(_shell())
     if module not in MODULES:
-        raise ValueError(f"unknown exercise {module!r}; choose from {', '.join(MODULES)}")
+        raise FeedbackError(f"unknown exercise {module!r}; choose from {', '.join(MODULES)}")
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":
-        raise RuntimeError("nbgrader autograde ran this cell in the student's kernel: the course's "
-                           "nbgrader_config.py (written by `grader nbgrader`) was not loaded, so these scores "
-                           "are not the sandboxed grader's. Fix the configuration and autograde again.")
-    report = grade_cells(kernel_cells(), module)
+        raise FeedbackError("nbgrader autograde ran this cell in the student's kernel: the course's "
+                            "nbgrader_config.py (written by `grader nbgrader`) was not loaded, so these scores "
+                            "are not the sandboxed grader's. Fix the configuration and autograde again.")
+    try:
+        cells = kernel_cells()
+    except RuntimeError as exc:
+        raise FeedbackError(str(exc)) from None
+    report = grade_cells(cells, module)
     print(exercise_feedback(report, module), end="")
     for note in report.notes:
-        print(f"Note: {note}")
+        if not re.match(r"Cell \d+: the IPython line .* was skipped", note):  # the kernel did run those
+            print(f"Note: {note}")
     if not report.full(module):
         score, total = report.exercise(module)
-        raise NotAtFullMarks(f"{module}: {score:g} / {total:g} points so far (see above)")
+        raise NotAtFullMarks(f"{module}: {score:g} / {total:g} points so far (see above)") from None

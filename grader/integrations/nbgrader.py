@@ -10,6 +10,7 @@ code in a plain kernel and every grade cell's ``auto_score`` is the sandboxed gr
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import sys
 
@@ -35,7 +36,23 @@ c.GenerateAssignment.preprocessors = sandboxed.generate_preprocessors()
 c.Autograde.autograde_preprocessors = sandboxed.autograde_preprocessors()
 c.ClearSolutions.code_stub = {{"python": "raise NotImplementedError"}}
 c.SandboxExecute.seed = {seed}
+
+# What `nbgrader release_assignment` / `fetch_assignment` / `submit` / `collect` need. The exchange is
+# where released and submitted notebooks pass between instructor and students: here a folder of
+# this course (made by release_assignment), right for one machine; on a JupyterHub shared by
+# several users, point it (here and in the students' nbgrader_config.py) at a folder every user
+# can write, e.g. /srv/nbgrader/exchange.
+c.CourseDirectory.course_id = {course_id!r}
+c.Exchange.root = {exchange!r}
 '''
+
+
+def course_id_value(text: str) -> str:
+    import argparse
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", text):
+        raise argparse.ArgumentTypeError(f"course id {text!r}: use letters, digits, '-', '_' and '.'")
+    return text
 
 
 class CourseError(Exception):
@@ -48,9 +65,15 @@ def exercise_points(modules) -> dict[str, float]:
     return {m: sum(check.points for check in load_checks(m)) for m in modules}
 
 
+def course_id_of(course_dir: str) -> str:
+    """A course id from the folder's name: letters, digits, '-', '_' and '.' only."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", os.path.basename(os.path.abspath(course_dir))).strip("-.")
+    return name or "conv-course"
+
+
 def write_course(course_dir: str, *, assignment: str = "conv", seed: int, modules=MODULES,
                  exercises_dir: str | None = None, solutions_dir: str | None = None,
-                 force: bool = False) -> str:
+                 force: bool = False, course_id: str | None = None, exchange: str | None = None) -> str:
     """Write the course; returns the source notebook's path."""
     import nbformat
 
@@ -79,7 +102,8 @@ def write_course(course_dir: str, *, assignment: str = "conv", seed: int, module
     with open(notebook, "w", encoding="utf-8") as f:
         nbformat.write(nb, f)
     with open(config, "w", encoding="utf-8") as f:
-        f.write(CONFIG.format(marker=MARKER, seed=int(seed)))
+        f.write(CONFIG.format(marker=MARKER, seed=int(seed), course_id=course_id or course_id_of(course_dir),
+                              exchange=os.path.abspath(exchange or os.path.join(course_dir, "exchange"))))
     return notebook
 
 
@@ -92,13 +116,15 @@ def cmd_nbgrader(args) -> int:
         return 2
     try:
         notebook = write_course(args.course_dir, assignment=args.assignment, seed=seed, modules=modules,
-                                force=args.force)
+                                force=args.force, course_id=args.course_id, exchange=args.exchange)
     except CourseError as exc:
         print(f"grader nbgrader: {exc}", file=sys.stderr)
         return 2
     print(f"Wrote {notebook}\nWrote {os.path.join(args.course_dir, 'nbgrader_config.py')} (seed {seed}; keep it private)")
-    print(f"Next, in {args.course_dir}: nbgrader generate_assignment {args.assignment}; collect submissions into "
-          f"submitted/<student>/{args.assignment}/; nbgrader autograde {args.assignment}")
+    print(f"Next, in {args.course_dir} (with .venv/bin on PATH): nbgrader generate_assignment {args.assignment}; "
+          f"nbgrader release_assignment {args.assignment}; students fetch, work and submit (or put their notebooks "
+          f"in submitted/<student>/{args.assignment}/); nbgrader collect {args.assignment}; "
+          f"nbgrader autograde {args.assignment}; nbgrader generate_feedback {args.assignment}")
     return 0
 
 
@@ -114,5 +140,10 @@ def add_parser(sub) -> None:
                         "random one)")
     p.add_argument("--only", nargs="+", type=module_value, metavar="MODULE",
                    help=f"only these exercises ({BASE_MODULE} is always included: the notebook defines corr2d)")
+    p.add_argument("--course-id", type=course_id_value, default=None,
+                   help="nbgrader's course id (default: the course folder's name)")
+    p.add_argument("--exchange", metavar="DIR", default=None,
+                   help="nbgrader's exchange folder (default: COURSE_DIR/exchange; on a shared JupyterHub, "
+                        "a folder every user can write)")
     p.add_argument("--force", action="store_true", help="overwrite an existing notebook or configuration")
     p.set_defaults(func=cmd_nbgrader)
