@@ -35,3 +35,23 @@ def test_batch_progress_names_each_graders_student_and_time():
     assert lines[0].split() == ["grader", "1:", "idle"]
     assert "grader 2: slow-student" in lines[1] and "31.5 s" in lines[1]
     assert "starting" in lines[2]
+
+
+def test_release_setup_installs_what_notebooks_and_reports_need_with_a_cpu_torch():
+    from grader.integrations import release
+
+    script = release.SETUP.format(index=release.TORCH_INDEX, torch="2.13.0")
+    assert "pip install -e . nbformat ipykernel matplotlib" in script
+    assert f"--index-url {release.TORCH_INDEX}" in script and "|| .venv/bin/pip install torch==2.13.0" in script
+    readme = release.README.format(torch="2.13.0", index=release.TORCH_INDEX, table="")
+    assert 'feedback("cross_correlation")' in readme and "ipykernel install" in readme
+    proc = subprocess.run(["bash", "-n"], input=script, text=True, capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_project_setup_prefers_the_cpu_index_and_falls_back_to_pips_own():
+    text = open(os.path.join(REPO, "setup.sh"), encoding="utf-8").read()
+    assert "--index-url https://download.pytorch.org/whl/cpu" in text
+    assert '|| pip install "$TORCH"' in text and 'TORCH="torch==2.13.0"' in text
+    for package in ("bubblewrap", "fonts-noto-cjk", "chromium"):
+        assert package in text

@@ -35,10 +35,16 @@ if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; th
     exit 1
 fi
 "$PY" -m venv .venv
-.venv/bin/pip install --index-url {index} torch=={torch}
-.venv/bin/pip install -e .
+# torch pinned, CPU build (PyPI's Linux wheel is a CUDA build of several GB); if PyTorch's index
+# cannot be reached, pip's own index, still pinned
+.venv/bin/pip install --index-url {index} --retries 1 --timeout 30 torch=={torch} \\
+    || .venv/bin/pip install torch=={torch}
+# the grader, and what notebooks and reports need: nbformat (grading .ipynb, feedback() in Jupyter),
+# ipykernel (this environment as a Jupyter kernel), matplotlib (the pictures in --report)
+.venv/bin/pip install -e . nbformat ipykernel matplotlib
 echo
 echo "Ready. Check your exercises with:  .venv/bin/grader check"
+echo "Jupyter: .venv/bin/python -m ipykernel install --user --name conv-exercises  (then pick that kernel)"
 """
 
 README = """# Convolutions for Images: exercises
@@ -63,7 +69,16 @@ points per exercise with the first problem of each. Useful options:
 
 On Windows: `py -3.11 -m venv .venv`, then
 `.venv\\Scripts\\pip install --index-url {index} torch=={torch}`,
-`.venv\\Scripts\\pip install -e .` and `.venv\\Scripts\\grader check`.
+`.venv\\Scripts\\pip install -e . nbformat ipykernel matplotlib` and `.venv\\Scripts\\grader check`.
+
+In Jupyter (or Colab, after installing this folder with pip): make `.venv` a kernel with
+`.venv/bin/python -m ipykernel install --user --name conv-exercises`, and check an exercise
+inside your notebook with
+
+```python
+from grader.integrations.nbfeedback import feedback
+feedback("cross_correlation")   # grades what this notebook has run so far
+```
 
 ## The exercises
 
