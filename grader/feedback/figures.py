@@ -30,12 +30,57 @@ def available() -> bool:
     return True
 
 
+_CJK_CHOICE: list = []  # the font chosen in this process (or None), once
+
+
+def system_cjk_files() -> list[str]:
+    """Font files that can write Chinese, as fontconfig lists them (none without fontconfig)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("fc-list"):
+        return []
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.split(":")[0].strip() for line in out.splitlines() if line.strip()})
+
+
+def _pick(manager) -> str | None:
+    names = {f.name for f in manager.ttflist}
+    return next((n for n in CJK_FONTS if n in names), None)
+
+
 def cjk_font() -> str | None:
-    """A font that can write Chinese panel titles, if the machine has one."""
+    """The font for Chinese panel titles: the first of ``CJK_FONTS`` (the Noto CJK family first) that
+    matplotlib knows. When the system has Chinese fonts that matplotlib's font cache does not list
+    (they were installed after the cache was built), the cache is rebuilt once; with no Chinese font
+    at all, None, and the pictures' titles stay in English (``labels``)."""
+    if _CJK_CHOICE:
+        return _CJK_CHOICE[0]
     from matplotlib import font_manager
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((n for n in CJK_FONTS if n in names), None)
+    name = _pick(font_manager.fontManager)
+    if name is None:
+        known = {f.fname for f in font_manager.fontManager.ttflist}
+        missing = [f for f in system_cjk_files() if f not in known]
+        if missing:  # a stale cache: rebuild it (and save it for the next process)
+            rebuild = getattr(font_manager, "_load_fontmanager", None)
+            try:
+                font_manager.fontManager = rebuild(try_read_cache=False) if rebuild else font_manager.fontManager
+            except Exception:  # noqa: BLE001 - a private helper of matplotlib; add the files instead
+                pass
+            name = _pick(font_manager.fontManager)
+            if name is None:
+                for path in missing:
+                    try:
+                        font_manager.fontManager.addfont(path)
+                    except Exception:  # noqa: BLE001 - a font matplotlib cannot read
+                        continue
+                name = _pick(font_manager.fontManager)
+    _CJK_CHOICE.append(name)
+    return name
 
 
 def labels(lang: str) -> dict:

@@ -56,6 +56,10 @@ background:#fff} .mat td.bad{background:#ffc9c9;outline:2px solid #e03131;outlin
 .pic p{font-size:13px;color:#5b6475;margin:4px 0 0}
 details summary{cursor:pointer;color:#5b6475;font-size:13px;margin-top:10px}
 .notes li{margin:2px 0} .warn{border-color:#ffa8a8;background:#fff5f5}
+html:lang(zh-CN) body{font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC",
+"Microsoft YaHei","WenQuanYi Micro Hei","Heiti SC",system-ui,sans-serif}
+html:lang(zh-CN) code,html:lang(zh-CN) pre{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,
+"DejaVu Sans Mono","Noto Sans Mono CJK SC","Noto Sans CJK SC","Microsoft YaHei",monospace}
 """
 
 
