@@ -37,7 +37,9 @@ HOSTILE_NAMES = ['=HYPERLINK("http://x.invalid","pwn")', "<script>alert('x')</sc
 
 
 def corpus_results(zygote, per_module: int | None = None) -> dict[str, list[tuple[str, list[dict]]]]:
-    """module -> [(case, that module's results.json tests)], the solutions first (full marks)."""
+    """module -> [(case, that module's results.json tests)], the solutions first (full marks).
+
+    ``per_module``: at most that many corpus cases per exercise, wrong ones first."""
     from grader.contract import MODULES
     from grader.report import to_gradescope
     from grader.runner import grade
@@ -46,7 +48,7 @@ def corpus_results(zygote, per_module: int | None = None) -> dict[str, list[tupl
     solved = to_gradescope(grade(load(SOLUTIONS), zygote))
     out = {m: [("solutions", [t for t in solved["tests"] if t["tags"][0] == m])] for m in MODULES}
     counts: dict[str, int] = {}
-    for case in sorted(os.listdir(CORPUS)):
+    for case in sorted(os.listdir(CORPUS), key=lambda c: (c.endswith("_ok"), c)):  # mistakes first
         folder = os.path.join(CORPUS, case)
         path = os.path.join(folder, "expected.json")
         if not os.path.isfile(path):
@@ -100,13 +102,12 @@ def synthetic_class(results: dict, path: str, n: int = 500, seed: int = 7) -> di
                           for t in cases[0][1]]
             else:
                 p_good = 1.0 / (1.0 + math.exp(-(1.8 * ability + difficulty[m])))
-                if m == "cross_correlation" and rng.random() < 0.12:
+                if m == "cross_correlation" and ability < -0.4 and rng.random() < 0.35:  # the weaker students
                     case = next(c for c in cases if c[0] == RETURN_IN_LOOP)
                     planted["return_in_loop"].append(sid)
-                elif rng.random() < p_good or not bad:
-                    case = rng.choice(good)
                 else:
-                    case = rng.choice([c for c in bad if c[0] != RETURN_IN_LOOP] or bad)
+                    others = [c for c in bad if c[0] != RETURN_IN_LOOP]
+                    case = rng.choice(others) if others and rng.random() >= p_good else rng.choice(good)
                 chosen = copy.deepcopy(case[1])
             for t in chosen:
                 if (m, t["tags"][1]) == BROKEN and not unreadable:

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 
 from grader.contract import MODULES
 from grader.mistakes import meaning, other
+from grader.text import clean, csv_cell
 
 FLAG_BELOW = 0.1   # discrimination below this (or negative) is flagged
 MIN_FLAG_N = 5     # ... when at least this many students took the check
@@ -123,6 +124,11 @@ def _float(x, default=0.0) -> float:
     return v if math.isfinite(v) else default
 
 
+def sid(raw) -> str:
+    """A student id as shown: one line, control and bidirectional characters as visible escapes."""
+    return clean(raw, one_line=True, limit=300)
+
+
 def checks_from_results(results: dict) -> list[CheckResult]:
     """A results.json's tests as CheckResults (tests without a module tag are left out)."""
     out = []
@@ -147,7 +153,7 @@ def checks_from_results(results: dict) -> list[CheckResult]:
             code = other(module, function)
         out.append(CheckResult(module, function, str(test.get("name", function)), score, max_score, status,
                                str(code) if code else None,
-                               str(extra["hint"]) if extra.get("hint") else None,
+                               clean(extra["hint"]) if extra.get("hint") else None,
                                str(extra["digest"]) if extra.get("digest") else None,
                                str(test.get("output", "")), extra.get("data") if isinstance(extra.get("data"), dict) else None))
     return out
@@ -182,7 +188,7 @@ def load_batch(path: str) -> ClassData:
         if status == "unreadable":
             for c in checks:
                 c.code = "general/unreadable"
-        data.students.append(Student(str(student), str(status), _float(total), _float(max_total),
+        data.students.append(Student(sid(student), str(status), _float(total), _float(max_total),
                                      _exercises_of(checks), checks, parsed, error))
     return data
 
@@ -195,9 +201,9 @@ def load_gradescope(folder: str) -> ClassData:
     for entry in sorted(os.listdir(folder)):
         full = os.path.join(folder, entry)
         if os.path.isdir(full) and os.path.isfile(os.path.join(full, "results.json")):
-            found.append((names.get(entry, entry), os.path.join(full, "results.json")))
+            found.append((sid(names.get(entry, entry)), os.path.join(full, "results.json")))
         elif entry.endswith(".json") and os.path.isfile(full):
-            found.append((entry[:-5], full))
+            found.append((sid(entry[:-5]), full))
     if not found:
         raise InsightsError(f"{folder}: no results.json files (expected <student>/results.json or <student>.json).")
     data = ClassData(source=folder, kind="gradescope")
@@ -264,7 +270,7 @@ def load_nbgrader(path: str, assignment: str | None = None) -> ClassData:
             try:
                 sub = gb.find_submission(assignment, student.id)
             except MissingEntry:
-                data.students.append(Student(student.id, "not_submitted",
+                data.students.append(Student(sid(student.id), "not_submitted",
                                              max_total=sum(mx for _, _, mx in cells)))
                 continue
             ex = {}
@@ -275,7 +281,7 @@ def load_nbgrader(path: str, assignment: str | None = None) -> ClassData:
                     continue
                 ex[cell] = (_float(grade.score), float(mx))
             total = sum(s for s, _ in ex.values())
-            data.students.append(Student(student.id, "graded", total, sum(mx for _, _, mx in cells), ex))
+            data.students.append(Student(sid(student.id), "graded", total, sum(mx for _, _, mx in cells), ex))
             del sub
     return data
 
@@ -900,12 +906,6 @@ def write_page(data: ClassData, path: str, lang: str = "en", *, reports: bool = 
     write_atomic(path, text)
     return {"page_seconds": time.monotonic() - t0, "reports_seconds": t_reports,
             "bytes": len(text.encode("utf-8"))}
-
-
-def csv_cell(value) -> str:
-    """A spreadsheet shows text, never runs it: a leading = + - @ (or tab/CR) gets a quote mark."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def long_csv(data: ClassData) -> str:
