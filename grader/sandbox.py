@@ -89,8 +89,15 @@ def hidden_paths(roots: list[str]) -> list[str]:
     repo = os.path.dirname(os.path.dirname(os.path.abspath(grader.__file__)))
     candidates = [os.path.dirname(os.path.abspath(grader.__file__)),
                   os.path.join(repo, "solutions"), os.path.join(repo, "tests")]
-    return [c for c in candidates if os.path.isdir(c)
-            and any(c == r or c.startswith(r + os.sep) for r in roots)]
+    candidates += [os.path.realpath(c) for c in candidates]  # a venv reached through a symlink is mounted twice
+    candidates += [os.path.join(os.path.dirname(c), name) for c in candidates[:1] + candidates[3:4]
+                   if os.path.isdir(os.path.dirname(c))
+                   for name in os.listdir(os.path.dirname(c)) if name.startswith("d2l_conv_grader-")]
+    out: list[str] = []
+    for c in candidates:
+        if os.path.isdir(c) and c not in out and any(c == r or c.startswith(r + os.sep) for r in roots):
+            out.append(c)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -277,6 +284,7 @@ class Plan:
     env: dict
     mode: str
     cgroups: dict | None = None
+    why_not_bwrap: str = ""  # what the bubblewrap probe found, when it could not be used
 
     def bounds(self, memory_bytes: int = 1 << 30) -> str:
         """What bounds one submission's resources, in words for the report."""
@@ -307,7 +315,7 @@ def worker_command() -> Plan:
         if cgroups:
             env["GRADER_CGROUPS"] = json.dumps(cgroups)
         cmd = [sys.executable, *runtime_args, os.path.join(WORKER_DIR, "runtime.py"), "--zygote"]
-        return Plan(cmd, env, "none", cgroups)
+        return Plan(cmd, env, "none", cgroups, bwrap_probe()[2])
     cmd = _bwrap_base(path)
     env = worker_env("bwrap")
     inside: dict = {}

@@ -15,6 +15,8 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import textwrap
+import time
 import zipfile
 
 import jsonschema
@@ -77,7 +79,7 @@ def standin_venv(autograder, tmp_path_factory):
     return venv
 
 
-def run_autograder(autograder: str, venv: str, root, submission_files: dict[str, bytes]) -> dict:
+def run_autograder(autograder: str, venv: str, root, submission_files: dict[str, bytes], env=None) -> dict:
     """Lay out /autograder as Gradescope does and run the zip's run_autograder in it."""
     ag = root / "autograder"
     (ag / "source").mkdir(parents=True)
@@ -90,7 +92,8 @@ def run_autograder(autograder: str, venv: str, root, submission_files: dict[str,
         os.symlink(venv, ag / "venv")
     for name, data in submission_files.items():
         (ag / "submission" / name).write_bytes(data)
-    cmd = ["bwrap", "--bind", "/", "/", "--dev-bind", "/dev", "/dev", "--proc", "/proc",
+    setenv = [arg for key, value in (env or {}).items() for arg in ("--setenv", key, value)]
+    cmd = ["bwrap", "--bind", "/", "/", "--dev-bind", "/dev", "/dev", "--proc", "/proc", *setenv,
            "--bind", str(ag), "/autograder", "--chdir", "/autograder", "--", "/autograder/run_autograder"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -129,7 +132,8 @@ def test_zip_layout_and_setup_pins_torch(autograder, tmp_path):
     assert torch_tokens == [f"torch=={version}"], f"torch must be installed pinned, once: {torch_tokens}"
     assert f"torch=={version}" in pins.splitlines()
     assert all(re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][\w.]*", p) for p in pins.splitlines()), pins
-    assert f"--seed {SEED}" in run and "/autograder/submission" in run and "/autograder/results/results.json" in run
+    assert f"GRADER_SEED={SEED} " in run and "--seed" not in run  # a command line is readable by every user
+    assert "/autograder/submission" in run and "/autograder/results/results.json" in run
     with zipfile.ZipFile(tmp_path / wheel[0]) as whl:
         members = whl.namelist()
         text = "\n".join(whl.read(n).decode("utf-8", "replace") for n in members)
@@ -147,8 +151,8 @@ def test_module_files(autograder, standin_venv, tmp_path):
     assert scores["cross_correlation"][0] == scores["cross_correlation"][1] > 0
     assert scores["blur_kernel"][0] == scores["blur_kernel"][1] > 0
     assert scores["fc_to_conv"][0] == 0
-    assert results["extra_data"]["seed"] == SEED
-    assert results["extra_data"]["sandbox"] == "bwrap"  # bubblewrap works inside the simulated image too
+    assert results["extra_data"]["seed"]  # the seed's public id (the seed itself stays private)
+    assert results["extra_data"]["sandbox"].startswith("bwrap")  # bubblewrap works inside the simulated image too
     assert results["score"] == pytest.approx(sum(s for s, _ in scores.values()))
 
 
@@ -219,3 +223,94 @@ def test_schema_rejects_what_gradescope_does_not_know():
                 {"score": 1, "leaderboard": [{"name": "acc"}]}):
         with pytest.raises(jsonschema.ValidationError):
             validate(bad)
+
+
+STEAL = textwrap.dedent("""
+    import os, pathlib, sys, time, subprocess, torch
+
+    EDGE_KERNEL = torch.tensor([[1.0, -1.0]])
+    TARGETS = ("run_autograder", "results.json", "submission_metadata.json")
+    found = []
+    start = time.monotonic()
+    roots = [p for p in sys.path if p and os.path.isdir(p)] + ["/"]
+    for root in roots:
+        for folder, dirs, files in os.walk(root):
+            if time.monotonic() - start > 15:
+                break
+            dirs[:] = [d for d in dirs if os.path.join(folder, d) not in ("/proc", "/sys", "/dev")]
+            if folder == os.getcwd():
+                continue
+            for name in files:
+                path = os.path.join(folder, name)
+                secret = (name in TARGETS or name.startswith("d2l_conv_grader") or "/grader/checks/" in path
+                          or name == "diagonal_edges.py" or "/solutions/" in path)
+                if secret:
+                    try:
+                        pathlib.Path(path).read_bytes()
+                        found.append(path)
+                    except OSError:
+                        pass
+    APPLY_K = "nothing"
+    for path in found:
+        if "/checks/" in path:
+            APPLY_K = "diagonal"  # a real thief would parse the check; reading it is the point
+    try:
+        with open("/autograder/results/results.json", "w") as f:
+            f.write('{"score": 1000}')
+        wrote = True
+    except OSError:
+        wrote = False
+    subprocess.Popen(["sleep", "1000"], start_new_session=True)
+    print("FOUND", len(found), found[:5], "WROTE", wrote)
+
+    def diagonal_image(n=8):
+        return torch.eye(n)
+
+    def edge_response(X):
+        from cross_correlation import corr2d
+        return corr2d(X, EDGE_KERNEL)
+""")
+
+
+def uid_processes() -> list[str]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                status = f.read().splitlines()
+            uid = next(int(line.split()[1]) for line in status if line.startswith("Uid:"))
+            zombie = any(line.startswith("State:") and "Z" in line for line in status)
+        except (OSError, StopIteration):
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read()
+        except OSError:
+            continue
+        if uid >= 200_000 and not zombie and cmd.startswith(b"sleep\x001000"):  # what STEAL started
+            found.append(pid)
+    return found
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="user separation needs root")
+def test_without_bubblewrap_student_code_finds_no_secret(autograder, standin_venv, tmp_path):
+    """Gradescope without bubblewrap (GRADER_NO_SANDBOX=1): student code runs as its own user,
+    searches sys.path and the whole file system for the checks, run_autograder, the wheel and
+    the references, finds none, cannot write results.json and leaves no process."""
+    files = {"diagonal_edges.py": STEAL.encode(), "cross_correlation.py": read(SOLUTIONS, "cross_correlation"),
+             "blur_kernel.py": read(SOLUTIONS, "blur_kernel")}
+    results = run_autograder(autograder, standin_venv, tmp_path, files, env={"GRADER_NO_SANDBOX": "1"})
+    validate(results)
+    assert results["extra_data"]["sandbox"].startswith("users"), results["output"][:500]
+    assert "secrets readable" not in results["output"]
+    apply_k = [t for t in results["tests"] if t["tags"][0] == "diagonal_edges" and "APPLY_K" in t["name"]]
+    printed = " ".join(t["output"] for t in results["tests"] if "FOUND" in t["output"])
+    assert apply_k and apply_k[0]["score"] == 0, printed[:1500]
+    printed = " ".join(t["output"] for t in results["tests"] if "FOUND" in t["output"])
+    assert "FOUND 0 [] WROTE False" in printed, printed[:1000]
+    assert results["score"] < 1000
+    scores = exercises(results)
+    assert scores["cross_correlation"][0] == scores["cross_correlation"][1] > 0
+    assert scores["blur_kernel"][0] == scores["blur_kernel"][1] > 0
+    time.sleep(1)
+    assert uid_processes() == []  # (other graders' children may run beside this test)

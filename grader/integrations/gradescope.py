@@ -46,6 +46,17 @@ fi
 {venv}/bin/pip install --no-cache-dir --index-url {index} torch=={torch}
 {venv}/bin/pip install --no-cache-dir -r /autograder/source/requirements.txt /autograder/source/{wheel}
 {venv}/bin/python -c "import torch, grader.cli; assert torch.__version__.split('+')[0] == '{torch}', torch.__version__"
+# Student code runs as an unprivileged user of its own. Whether or not bubblewrap can run in the
+# container, that user must not read the checks (they hold the accepted answers), the wheel, the
+# seed in run_autograder, or the results: only root may read them. The Python installation and the
+# grader's worker code stay readable. The grader checks this at every run ("sandbox:" line).
+SITE=$({venv}/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+chown -R root:root /autograder/source "$SITE/grader"
+chmod -R go-rwx /autograder/source "$SITE/grader"
+chmod go+x "$SITE/grader"
+chmod -R go+rX "$SITE/grader/worker"
+find "$SITE" -maxdepth 1 -name 'd2l_conv_grader-*.dist-info' -exec chmod -R go-rwx {{}} +
+chmod 0711 /autograder
 """
 
 RUN = """#!/usr/bin/env bash
@@ -54,8 +65,13 @@ RUN = """#!/usr/bin/env bash
 set -u
 OUT=/autograder/results/results.json
 mkdir -p /autograder/results
+# only root may read what is secret (see setup.sh); the submission reaches student code through the grader
+chmod 0711 /autograder 2>/dev/null
+chmod -R go-rwx /autograder/source /autograder/results /autograder/submission /autograder/run_autograder 2>/dev/null
+chmod go-rwx /autograder/submission_metadata.json 2>/dev/null
 cd /autograder
-{venv}/bin/python -I -m grader grade /autograder/submission --seed {seed} --json "$OUT"
+# the seed goes through the environment, which other users cannot read (a command line they can)
+GRADER_SEED={seed} {venv}/bin/python -I -m grader grade /autograder/submission --json "$OUT"
 status=$?
 if [ ! -s "$OUT" ]; then
     cat > "$OUT" <<'JSON'
