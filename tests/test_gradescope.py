@@ -79,7 +79,30 @@ def standin_venv(autograder, tmp_path_factory):
     return venv
 
 
-def run_autograder(autograder: str, venv: str, root, submission_files: dict[str, bytes], env=None) -> dict:
+def docker_like(venv: str, ag) -> list[str]:
+    """Outer bubblewrap arguments that make the simulated image look like Gradescope's container
+    where bubblewrap cannot run: no CAP_SYS_ADMIN (so no namespaces or mounts for the grader
+    either), and none of this machine's world-readable copies of the repository around."""
+    real_venv = os.path.realpath(venv)
+    args = ["--tmpfs", "/tmp", "--bind", real_venv, real_venv, "--bind", str(ag), "/autograder",
+            "--tmpfs", REPO, "--bind", os.path.join(REPO, ".venv"), os.path.join(REPO, ".venv")]
+    home = os.path.expanduser("~")
+    base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    if base.startswith(home + os.sep):  # a Python installed under root's 0700 home (pyenv): only that
+        keep = os.path.join(home, base[len(home) + 1:].split(os.sep)[0])
+        args += ["--tmpfs", home, "--bind", keep, keep]
+    return args + ["--cap-drop", "CAP_SYS_ADMIN"]
+
+
+def setup_permissions(autograder: str) -> str:
+    """The part of setup.sh that sets owners and modes (after the installs this test stands in for)."""
+    with zipfile.ZipFile(autograder) as z:
+        setup = z.read("setup.sh").decode()
+    return setup[setup.index("# Student code runs as"):]
+
+
+def run_autograder(autograder: str, venv: str, root, submission_files: dict[str, bytes], env=None,
+                   docker: bool = False) -> dict:
     """Lay out /autograder as Gradescope does and run the zip's run_autograder in it."""
     ag = root / "autograder"
     (ag / "source").mkdir(parents=True)
@@ -93,8 +116,12 @@ def run_autograder(autograder: str, venv: str, root, submission_files: dict[str,
     for name, data in submission_files.items():
         (ag / "submission" / name).write_bytes(data)
     setenv = [arg for key, value in (env or {}).items() for arg in ("--setenv", key, value)]
-    cmd = ["bwrap", "--bind", "/", "/", "--dev-bind", "/dev", "/dev", "--proc", "/proc", *setenv,
-           "--bind", str(ag), "/autograder", "--chdir", "/autograder", "--", "/autograder/run_autograder"]
+    cmd = ["bwrap", "--bind", "/", "/", "--dev-bind", "/dev", "/dev", "--proc", "/proc", *setenv]
+    if docker:
+        cmd += docker_like(venv, ag) + ["--chdir", "/autograder", "--", "bash", "-c",
+                                        setup_permissions(autograder) + "\nexec /autograder/run_autograder"]
+    else:
+        cmd += ["--bind", str(ag), "/autograder", "--chdir", "/autograder", "--", "/autograder/run_autograder"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     with open(ag / "results" / "results.json", encoding="utf-8") as f:
@@ -293,15 +320,22 @@ def uid_processes() -> list[str]:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="user separation needs root")
-def test_without_bubblewrap_student_code_finds_no_secret(autograder, standin_venv, tmp_path):
+@pytest.mark.parametrize("docker", [False, True], ids=["own-view", "file-permissions"])
+def test_without_bubblewrap_student_code_finds_no_secret(autograder, standin_venv, tmp_path, docker):
     """Gradescope without bubblewrap (GRADER_NO_SANDBOX=1): student code runs as its own user,
     searches sys.path and the whole file system for the checks, run_autograder, the wheel and
-    the references, finds none, cannot write results.json and leaves no process."""
+    the references, finds none, cannot write results.json and leaves no process. Where the
+    grader may mount (own-view) and where it may not, as in a Docker container without
+    CAP_SYS_ADMIN, so that only the owners and modes setup.sh sets protect (file-permissions)."""
     files = {"diagonal_edges.py": STEAL.encode(), "cross_correlation.py": read(SOLUTIONS, "cross_correlation"),
              "blur_kernel.py": read(SOLUTIONS, "blur_kernel")}
-    results = run_autograder(autograder, standin_venv, tmp_path, files, env={"GRADER_NO_SANDBOX": "1"})
+    env = {"GRADER_NO_SANDBOX": "1"}
+    if docker:
+        env["GRADER_NO_CGROUPS"] = "1"  # a container's cgroup file system is read-only
+    results = run_autograder(autograder, standin_venv, tmp_path, files, env=env, docker=docker)
     validate(results)
     assert results["extra_data"]["sandbox"].startswith("users"), results["output"][:500]
+    assert ("file permissions" in results["extra_data"]["sandbox"]) == docker, results["extra_data"]["sandbox"]
     assert "secrets readable" not in results["output"]
     apply_k = [t for t in results["tests"] if t["tags"][0] == "diagonal_edges" and "APPLY_K" in t["name"]]
     printed = " ".join(t["output"] for t in results["tests"] if "FOUND" in t["output"])
