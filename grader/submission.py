@@ -39,7 +39,8 @@ MAX_ZIP_DIRECTORY = 4 * 1024 * 1024  # its central directory (500 members with l
 MAX_DIR_ENTRIES = 2000           # entries listed in one folder of a submission
 MAX_DEPTH = 2                    # module files may sit this many folders down
 MAX_SKIPPED_LINE_NOTES = 10      # IPython lines named one by one; then a count
-HELP_LINE = re.compile(r"^\??[A-Za-z_][\w.]*\?{1,2}\s*$")  # IPython help: `obj?`, `obj??`
+# a line that is not Python: a magic (`%time`), a shell escape (`!pip`), IPython help (`obj?`, `obj??`)
+MAGIC_LINE = re.compile(r"^[^\S\n]*([%!][^\n]*|\??[A-Za-z_][\w.]*\?{1,2}[^\S\n]*)$", re.M)
 # folders that are never where the modules are: the OS's and the tools' own
 JUNK_DIRS = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".git", ".hg", ".svn", ".idea", ".vscode",
              ".venv", "venv", "node_modules", ".pytest_cache", ".hypothesis", ".mypy_cache"}
@@ -601,20 +602,17 @@ def strip_magics(source: str, index: int, notes: list[str], counter: _SkipCounte
         if counter.count <= MAX_SKIPPED_LINE_NOTES:
             notes.append(message)
 
-    lines = source.split("\n")
-    first = next((l.strip() for l in lines if l.strip()), "")
+    found = re.search(r"\S[^\n]*", source)
+    first = found.group().strip() if found else ""
     if first.startswith("%%"):
         note(f"Cell {index}: the cell magic `{text.clean(first[:40], one_line=True)}` was skipped.")
         return ""
-    out = []
-    for line in lines:
-        stripped = line.lstrip()
-        if stripped.startswith(("%", "!")) or HELP_LINE.match(stripped):
-            note(f"Cell {index}: the IPython line `{text.clean(stripped[:40], one_line=True)}` was skipped.")
-            out.append("")
-        else:
-            out.append(line)
-    return "\n".join(out)
+
+    def skip(match: re.Match) -> str:
+        note(f"Cell {index}: the IPython line `{text.clean(match.group(1).rstrip()[:40], one_line=True)}` was skipped.")
+        return ""
+
+    return MAGIC_LINE.sub(skip, source)  # line by line, without a list of two million lines
 
 
 def _is_nbgrader_test(cell: dict) -> bool:
