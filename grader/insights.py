@@ -48,7 +48,8 @@ MIN_FLAG_N = 5     # ... when at least this many students took the check
 TOP_MISTAKES = 5   # per exercise
 MAX_NAMES = 12     # students named per mistake or group before "+N more"
 MAX_GROUPS = 25
-MAX_PICTURES = 16  # representative failures drawn as PNG; the rest as tables of numbers
+PICTURES_UP_TO = 60  # students' reports with pictures up to this class size (see write_page)
+MAX_PICTURES = 3   # representative failures drawn as PNG (matplotlib, ~0.3 s each); the rest as tables of numbers
 SKIP_CODES = ("general/not-submitted", "general/needs-corr2d", "general/unreadable", "general/unavailable",
               "general/grader-error")
 
@@ -409,9 +410,7 @@ def mistakes_by_exercise(data: ClassData) -> dict[str, list[Mistake]]:
             if c.hint:
                 m.hints[c.hint] += 1
             m.checks[c.title] += 1
-            if c.data and (m.example is None or not m.example[1].data):
-                m.example = (s.id, c)
-            elif m.example is None:
+            if m.example is None or _drawability(c) > _drawability(m.example[1]):
                 m.example = (s.id, c)
     out: dict = defaultdict(list)
     for m in found.values():
@@ -419,6 +418,15 @@ def mistakes_by_exercise(data: ClassData) -> dict[str, list[Mistake]]:
     for module in out:
         out[module].sort(key=lambda m: (-len(m.students), m.code))
     return out
+
+
+def _drawability(c: CheckResult) -> int:
+    """2: expected and got of one shape (the picture has a difference panel), 1: some tensors, 0: none."""
+    d = c.data or {}
+    exp, got = d.get("expected"), d.get("got")
+    if isinstance(exp, dict) and isinstance(got, dict) and "values" in exp and "values" in got:
+        return 2 if exp.get("shape") == got.get("shape") else 1
+    return 1 if d else 0
 
 
 @dataclass
@@ -475,6 +483,7 @@ WORDS = {
         "flag": "flag", "flagged": "look at this", "flagged_title": "Checks to look at",
         "no_flags": "No check has a discrimination near zero or negative.",
         "mistakes": "Commonest mistakes", "code": "code", "meaning": "meaning", "count": "students",
+        "count_one": "student",
         "who": "who", "hint": "hint", "example": "A representative failure", "of_student": "from",
         "no_mistakes": "No recognised mistakes.", "more": "more", "in_checks": "in",
         "groups": "Identical wrong answers", "groups_note": "Students whose wrong outputs are byte-identical "
@@ -502,7 +511,7 @@ WORDS = {
         "check": "检查", "n": "人数", "difficulty": "难度", "discrimination": "区分度",
         "flag": "标记", "flagged": "需要查看", "flagged_title": "需要查看的检查",
         "no_flags": "没有区分度接近零或为负的检查。",
-        "mistakes": "最常见的错误", "code": "错误代码", "meaning": "含义", "count": "人数",
+        "mistakes": "最常见的错误", "code": "错误代码", "meaning": "含义", "count": "人", "count_one": "人",
         "who": "学生", "hint": "提示", "example": "一个典型的错误", "of_student": "来自",
         "no_mistakes": "没有识别出的错误。", "more": "更多", "in_checks": "出现在",
         "groups": "完全相同的错误答案", "groups_note": "这些学生在相同的随机输入上给出了逐字节相同的错误输出。"
@@ -608,9 +617,10 @@ def svg_histogram(counts: list[int], labels: list[str], *, width=460, height=190
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{20 + plot_h - h - 3:.1f}" font-size="10" '
                          f'text-anchor="middle" fill="#1d2330">{c}</text>')
     step = max(1, math.ceil(n / 10))
-    for i in range(0, n, step):
-        parts.append(f'<text x="{left + i * bar + bar / 2:.1f}" y="{height - bottom + 16}" font-size="10" '
-                     f'text-anchor="middle" fill="#5b6475">{esc(labels[i])}</text>')
+    for i in range(0, n + 1, step):  # bin edges, from the labels "lo–hi"
+        edge = labels[min(i, n - 1)].split("–")[0 if i < n else -1]
+        parts.append(f'<text x="{left + i * bar:.1f}" y="{height - bottom + 16}" font-size="10" '
+                     f'text-anchor="middle" fill="#5b6475">{esc(edge)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -711,8 +721,9 @@ def render(data: ClassData, lang: str = "en", links: dict | None = None, *, star
     bins = 10
     hist = histogram(totals, 0.0, max_total or 1.0, bins)
     step = (max_total or 1.0) / bins
-    labels = [f"{fmt(i * step)}–{fmt((i + 1) * step)}" for i in range(bins)]
-    hist_svg = svg_histogram(hist, [lab.split("–")[0] for lab in labels], title=words["totals"])
+    edge = (lambda x: f"{x:.0f}") if (max_total or 1.0) >= 20 else fmt
+    hist_svg = svg_histogram(hist, [f"{edge(i * step)}–{edge((i + 1) * step)}" for i in range(bins)],
+                             title=words["totals"])
     rows = []
     for m in modules:
         cats = [0, 0, 0, 0]
@@ -731,6 +742,60 @@ def render(data: ClassData, lang: str = "en", links: dict | None = None, *, star
                  f'<div class="charts"><div><h3>{esc(words["totals"])}</h3>{hist_svg}</div>'
                  f'<div><h3>{esc(words["per_exercise"])}</h3>{stacked}<div class="meta">{legend}</div></div></div>'
                  f'</section>')
+
+    # ---- mistakes
+    if data.per_check:
+        found = mistakes_by_exercise(data)
+        blocks = []
+        pictures = 0
+        for m in modules:
+            ms = found.get(m, [])[:TOP_MISTAKES]
+            head = f'<h3><code>{esc(m)}.py</code> <span class="meta">{esc(exercise_label(m, lang))}</span></h3>'
+            if not ms:
+                blocks.append(f'<div class="exercise-mistakes" data-module="{esc(m)}">{head}'
+                              f'<p class="muted">{esc(words["no_mistakes"])}</p></div>')
+                continue
+            inner = []
+            for mk in ms:
+                hint = mk.hints.most_common(1)[0][0] if mk.hints else ""
+                checks = ", ".join(t for t, _ in mk.checks.most_common(3))
+                example = ""
+                if mk.example is not None:
+                    sid, c = mk.example
+                    picture = pictures < MAX_PICTURES and bool(c.data)
+                    opened = " open" if picture and not pictures else ""  # the first picture is shown
+                    pictures += picture
+                    example = (f'<details{opened}><summary>{esc(words["example"])} ({esc(words["of_student"])} '
+                               f'{esc(sid)})</summary>{failure_html(c, lang, picture)}</details>')
+                inner.append(
+                    f'<div class="mistake" data-code="{esc(mk.code)}" data-count="{len(mk.students)}">'
+                    f'<div class="head"><span class="cnt">{len(mk.students)} <span class="meta">'
+                    f'{esc(words["count"] if len(mk.students) != 1 else words["count_one"])}</span></span><code class="code">{esc(mk.code)}</code>'
+                    f'<span class="meaning">{esc(meaning(mk.code, lang))}</span></div>'
+                    f'<div class="meta">{esc(words["in_checks"])}: {esc(checks)}</div>'
+                    f'<div class="names">{esc(words["who"])}: {_names(mk.students, links, words)}</div>'
+                    + (f'<div class="hint"><b>{esc(words["hint"])}:</b> {esc(hint)}</div>' if hint else "")
+                    + example + "</div>")
+            blocks.append(f'<div class="exercise-mistakes" data-module="{esc(m)}">{head}{"".join(inner)}</div>')
+        parts.append(f'<section class="card" id="mistakes"><h2>{esc(words["mistakes"])}</h2>{"".join(blocks)}</section>')
+
+        groups = identical_wrong_answers(data)
+        gblocks = []
+        for g in groups[:MAX_GROUPS]:
+            shared = ", ".join(f'<code>{esc(mod)}.{esc(fn)}</code>' + (f' ({esc(code)})' if code else "")
+                               for mod, fn, _, code in g.shared[:6])
+            more = len(g.shared) - 6
+            gblocks.append(f'<div class="group" data-size="{len(g.students)}" data-shared="{len(g.shared)}">'
+                           f'<b>{len(g.students)} {esc(words["students"])}</b>, {len(g.shared)} {esc(words["shared"])}: '
+                           f'<div class="names">{_names(g.students, links, words)}</div>'
+                           f'<div class="meta">{shared}{f" +{more}" if more > 0 else ""}</div></div>')
+        body = "".join(gblocks) if gblocks else f'<p class="muted">{esc(words["no_groups"])}</p>'
+        extra = f'<p class="meta">+{len(groups) - MAX_GROUPS}</p>' if len(groups) > MAX_GROUPS else ""
+        parts.append(f'<section class="card" id="groups"><h2>{esc(words["groups"])}</h2>'
+                     f'<p class="meta">{esc(words["groups_note"])}</p>{body}{extra}</section>')
+    else:
+        parts.append(f'<section class="card" id="mistakes"><h2>{esc(words["mistakes"])}</h2>'
+                     f'<p class="muted">{esc(words["not_per_check"])}</p></section>')
 
     # ---- items
     items = item_analysis(data)
@@ -759,59 +824,6 @@ def render(data: ClassData, lang: str = "en", links: dict | None = None, *, star
                  f'<tr><th>{esc(words["exercise"])}</th><th>{esc(words["check"])}</th><th class="num">{esc(words["n"])}'
                  f'</th><th class="num">{esc(words["difficulty"])}</th><th class="num">{esc(words["discrimination"])}'
                  f'</th><th>{esc(words["flag"])}</th></tr>{"".join(item_rows)}</table></div></section>')
-
-    # ---- mistakes
-    if data.per_check:
-        found = mistakes_by_exercise(data)
-        blocks = []
-        pictures = 0
-        for m in modules:
-            ms = found.get(m, [])[:TOP_MISTAKES]
-            head = f'<h3><code>{esc(m)}.py</code> <span class="meta">{esc(exercise_label(m, lang))}</span></h3>'
-            if not ms:
-                blocks.append(f'<div class="exercise-mistakes" data-module="{esc(m)}">{head}'
-                              f'<p class="muted">{esc(words["no_mistakes"])}</p></div>')
-                continue
-            inner = []
-            for mk in ms:
-                hint = mk.hints.most_common(1)[0][0] if mk.hints else ""
-                checks = ", ".join(t for t, _ in mk.checks.most_common(3))
-                example = ""
-                if mk.example is not None:
-                    sid, c = mk.example
-                    picture = pictures < MAX_PICTURES and bool(c.data)
-                    pictures += picture
-                    example = (f'<details><summary>{esc(words["example"])} ({esc(words["of_student"])} '
-                               f'{esc(sid)})</summary>{failure_html(c, lang, picture)}</details>')
-                inner.append(
-                    f'<div class="mistake" data-code="{esc(mk.code)}" data-count="{len(mk.students)}">'
-                    f'<div class="head"><span class="cnt">{len(mk.students)} <span class="meta">'
-                    f'{esc(words["count"])}</span></span><code class="code">{esc(mk.code)}</code>'
-                    f'<span class="meaning">{esc(meaning(mk.code, lang))}</span></div>'
-                    f'<div class="meta">{esc(words["in_checks"])}: {esc(checks)}</div>'
-                    f'<div class="names">{esc(words["who"])}: {_names(mk.students, links, words)}</div>'
-                    + (f'<div class="hint"><b>{esc(words["hint"])}:</b> {esc(hint)}</div>' if hint else "")
-                    + example + "</div>")
-            blocks.append(f'<div class="exercise-mistakes" data-module="{esc(m)}">{head}{"".join(inner)}</div>')
-        parts.append(f'<section class="card" id="mistakes"><h2>{esc(words["mistakes"])}</h2>{"".join(blocks)}</section>')
-
-        groups = identical_wrong_answers(data)
-        gblocks = []
-        for g in groups[:MAX_GROUPS]:
-            shared = ", ".join(f'<code>{esc(mod)}.{esc(fn)}</code>' + (f' ({esc(code)})' if code else "")
-                               for mod, fn, _, code in g.shared[:6])
-            more = len(g.shared) - 6
-            gblocks.append(f'<div class="group" data-size="{len(g.students)}" data-shared="{len(g.shared)}">'
-                           f'<b>{len(g.students)} {esc(words["students"])}</b>, {len(g.shared)} {esc(words["shared"])}: '
-                           f'<div class="names">{_names(g.students, links, words)}</div>'
-                           f'<div class="meta">{shared}{f" +{more}" if more > 0 else ""}</div></div>')
-        body = "".join(gblocks) if gblocks else f'<p class="muted">{esc(words["no_groups"])}</p>'
-        extra = f'<p class="meta">+{len(groups) - MAX_GROUPS}</p>' if len(groups) > MAX_GROUPS else ""
-        parts.append(f'<section class="card" id="groups"><h2>{esc(words["groups"])}</h2>'
-                     f'<p class="meta">{esc(words["groups_note"])}</p>{body}{extra}</section>')
-    else:
-        parts.append(f'<section class="card" id="mistakes"><h2>{esc(words["mistakes"])}</h2>'
-                     f'<p class="muted">{esc(words["not_per_check"])}</p></section>')
 
     # ---- students
     head = "".join(f'<th class="num" title="{esc(m)}">{esc(m.split("_")[0][:8])}</th>' for m in modules)
@@ -886,8 +898,14 @@ def write_reports(data: ClassData, folder: str, lang: str = "en", pictures: bool
 
 
 def write_page(data: ClassData, path: str, lang: str = "en", *, reports: bool = True,
-               report_pictures: bool = True) -> dict:
-    """The page at ``path`` and the students' reports in ``<stem>-reports/``; returns timings."""
+               report_pictures: bool | None = None) -> dict:
+    """The page at ``path`` and the students' reports in ``<stem>-reports/``; returns timings.
+
+    The reports have pictures (matplotlib, a fraction of a second each) for classes of up to
+    ``PICTURES_UP_TO`` students unless ``report_pictures`` says otherwise; bigger classes get
+    the numbers as tables, so that a class of hundreds is written in seconds."""
+    if report_pictures is None:
+        report_pictures = len(data.students) <= PICTURES_UP_TO
     from grader.gradebook import write_atomic
 
     start = time.monotonic()
@@ -943,6 +961,8 @@ def add_parser(sub) -> None:
     p.add_argument("--from-nbgrader", action="store_true", help="SOURCE is nbgrader's gradebook.db (detected anyway)")
     p.add_argument("--assignment", help="the nbgrader assignment, when the gradebook has several")
     p.add_argument("--no-reports", action="store_true", help="do not write the students' feedback reports")
+    p.add_argument("--pictures", choices=("auto", "yes", "no"), default="auto",
+                   help=f"pictures in the students' reports (auto: for classes of up to {PICTURES_UP_TO})")
     p.set_defaults(func=cmd_insights)
 
 
@@ -963,7 +983,8 @@ def cmd_insights(args) -> int:
         write_atomic(args.long, long_csv(data))
         print(f"long table written to {args.long}")
     if args.html:
-        info = write_page(data, args.html, args.lang, reports=not args.no_reports)
+        info = write_page(data, args.html, args.lang, reports=not args.no_reports,
+                          report_pictures={"auto": None, "yes": True, "no": False}[args.pictures])
         print(f"insight page written to {args.html} ({info['bytes'] / 1e6:.2f} MB, "
               f"{time.monotonic() - start:.1f} s, {len(data.students)} submissions)")
     return 0
