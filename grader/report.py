@@ -216,10 +216,10 @@ def same_cause(results) -> dict[int, int]:
     return out
 
 
-def same_cause_text(result, primary) -> str:
+def same_cause_text(result, primary, title: str | None = None) -> str:
     """What a repeated failure says instead of its full feedback: the cause, and its own first line."""
     own = (result.output or "").split("\n", 1)[0]
-    return SAME_CAUSE.format(title=primary.name) + (f"\n{own}" if own else "")
+    return SAME_CAUSE.format(title=title or primary.name) + (f"\n{own}" if own else "")
 
 
 def terminal(report: Report, verbose: bool = False, lang: str = "en", more_hint: str = "-v") -> str:
@@ -251,7 +251,8 @@ def terminal(report: Report, verbose: bool = False, lang: str = "en", more_hint:
             if r.score < r.max_score and r.output:
                 primary = repeats.get(index[id(r)])
                 if primary is not None:
-                    text = same_cause_text(r, report.results[primary])
+                    first = report.results[primary]
+                    text = same_cause_text(r, first, i18n.title(first, lang))
                 else:
                     text = r.output
                     if r.status == "skipped" and not verbose:  # "fix corr2d first": the details are secondary
@@ -273,6 +274,10 @@ def terminal(report: Report, verbose: bool = False, lang: str = "en", more_hint:
     if hidden:
         out.append("  " + i18n.translate(f"{hidden} more failing checks are not shown: run with {more_hint} "
                                          "to see every check.", lang))
+    recorded = sum(1 for r in report.results if r.output.startswith("Recorded:"))
+    if recorded:  # a student release: the right answers are not in it (grader/answers.py is left out)
+        out.append("  " + i18n.translate(f"{recorded} answers (multiple choice, MIN_SIZE) were only recorded: this "
+                                         "self-check gives a valid answer its points; your instructor grades it.", lang))
     for note in _cap_notes(report.notes):
         out.append(f"  {words['note']}{words['colon']}{i18n.translate(note, lang)}")
     return _clean("\n".join(out))  # what a submission supplied cannot drive the terminal

@@ -188,7 +188,7 @@ def test_html_chinese(report):
         assert html.esc(i18n.title(r, "zh")) in page
     assert zh.TITLES["cross_correlation.test_book_examples"] in page
     for words in ("评分反馈报告", "总分", "提示", "尚未实现", "跳过", "没有提交 blur_kernel.py", "请先修正 corr2d",
-                  "没有在 10 秒内完成", "评分程序错误", "沙箱：bubblewrap", "保留英文原文", "备注",
+                  "没有在 10 秒内完成", "评分程序错误", "沙箱：bubblewrap", "保持原样", "备注",
                   "评分程序提供的正确 corr2d", "部分得分", "未通过"):
         assert words in page, words
     assert "data:image/png;base64," in page
@@ -253,14 +253,14 @@ def test_terminal_chinese(report):
     assert "[跳过] " + zh.TITLES["blur_kernel.test_shape"] in out
     assert "尚未实现" in out
     assert "提示：Loop over all" in out  # kept even where the message is cut
-    assert "没有提交 cross_correlation.py" in out and "保留英文原文" in out
+    assert "没有提交 cross_correlation.py" in out and "保持原样" in out
 
 
 # ----------------------------------------------------------------------------- translation
 
 @pytest.mark.parametrize("english, chinese", [
     ("Skipped: blur_kernel.py was not submitted.", "跳过：没有提交 blur_kernel.py。"),
-    ("Skipped: `APPLY_K` is not defined in the notebook.", "跳过：the notebook 中没有定义 `APPLY_K`。"),
+    ("Skipped: `APPLY_K` is not defined in the notebook.", "跳过：notebook 中没有定义 `APPLY_K`。"),
     ("Skipped: blur_kernel.py raised ImportError while being imported: No module named 'cv2'",
      "跳过：blur_kernel.py 在导入时抛出 ImportError，无法导入：No module named 'cv2'"),
     ("Skipped: blur_kernel.py did not finish loading within 30 s (an endless loop or a long computation at "
@@ -295,6 +295,84 @@ def test_every_check_has_a_chinese_title():
     stale = sorted(k for k in zh.TITLES.keys() - keys if (folder / f"{k.split('.')[0]}.py").exists())
     assert not stale, f"grader/feedback/zh.py has titles for checks that no longer exist: {stale}"
     assert all(re.search(r"[\u4e00-\u9fff]", t) for t in zh.TITLES.values())
+
+
+def message_templates() -> set[str]:
+    """Every message and hint the checks can show, as the code writes it: the strings and f-strings
+    (``{}`` for each inserted value) of grader/checks/*.py, checking.py, grading.py and runner.py
+    that read as words, docstrings left out, fragments of a longer one left out."""
+    import ast
+
+    def text_of(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            a, b = text_of(node.left), text_of(node.right)
+            return a + b if a is not None and b is not None else None
+        return None
+
+    grader = REPO / "grader"
+    paths = sorted((grader / "checks").glob("*.py")) + [grader / n for n in ("checking.py", "grading.py", "runner.py")]
+    found = set()
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = {id(n.body[0].value) for n in ast.walk(tree)
+                if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                and n.body and isinstance(n.body[0], ast.Expr)}
+        for node in ast.walk(tree):
+            text = None if id(node) in docs else text_of(node)
+            if text and " " in text and len(re.findall(r"[A-Za-z]{2,}", text)) >= 2:
+                found.add(text)
+    return {t for t in found if not any(t != other and t in other for other in found)}
+
+
+def test_every_message_and_hint_has_a_chinese_translation():
+    """A message or hint added to (or changed in) the checks needs its Chinese in zh_messages.py."""
+    from grader.feedback import zh_messages
+
+    templates = message_templates()
+    assert len(templates) > 150
+    missing = sorted(t for t in templates if t not in zh_messages.MESSAGES and t not in zh_messages.NOT_PROSE)
+    assert not missing, "add to grader/feedback/zh_messages.py MESSAGES:\n" + "\n".join(map(repr, missing))
+
+
+def _messages():
+    from grader.feedback import zh_messages
+
+    return sorted(zh_messages.MESSAGES.items())
+
+
+@pytest.mark.parametrize("english, chinese", _messages(), ids=[e[:40] for e, _ in _messages()])
+def test_each_translation_applies_with_its_values(english, chinese):
+    values = [f"V{k}V" for k in range(english.count("{}"))]
+    parts = english.split("{}")
+    sample = parts[0] + "".join(v + p for v, p in zip(values, parts[1:]))
+    out = i18n.translate(sample, "zh")
+    assert out != sample
+    for line, cn in zip(out.split("\n"), chinese.split("\n")):
+        if re.search(r"[\u4e00-\u9fff]", cn):
+            assert re.search(r"[\u4e00-\u9fff]", line), (sample, out)
+    for word in re.findall(r"[A-Za-z]{4,}(?: [A-Za-z]{4,}){2,}", sample):  # no English phrase survives
+        if word not in chinese:
+            assert word not in out, (word, out)
+    counter = iter(values)  # every value the translation uses is kept
+    for en, cn, line in zip(english.split("\n"), chinese.split("\n"), sample.split("\n")):
+        line_values = [next(counter) for _ in range(en.count("{}"))]
+        if any(pattern.search(line.removeprefix("Skipped: ")) for pattern, _ in i18n._COMPILED):
+            continue  # an interface template of i18n translates it (with its own idea of the values)
+        wanted = re.findall(r"\{(\d*)\}", cn)
+        used = [line_values[int(k)] if k else line_values[i] for i, k in enumerate(wanted)]
+        for v in used:
+            assert v in out, (v, out)
+
+
+def test_a_zh_report_reads_in_chinese_apart_from_values(report):
+    text = terminal(report, verbose=True, lang="zh")
+    english = [line for line in text.splitlines() if not line.strip().startswith("[")
+               and re.search(r"[A-Za-z]{4,} [A-Za-z]{4,} [A-Za-z]{4,} [A-Za-z]{4,}", line)]
+    assert not [line for line in english if "Loop over all" not in line and "沙箱" not in line], english
 
 
 def test_every_exercise_has_names():

@@ -106,8 +106,8 @@ UI = {
         "not_read": "无法读取这份提交",
         "grader_failed": "评分程序出错",
         "no_picture": "（绘图需要 matplotlib，但它没有安装）",
-        "runtime_note": "说明：界面、检查项标题和常见提示已译成中文；运行时生成的具体错误信息"
-                        "（数值比较、异常信息等）保留英文原文。",
+        "runtime_note": "说明：界面、检查项标题、提示和评分信息都已译成中文；其中的数值、代码，"
+                        "以及你的代码自己抛出的异常信息保持原样。",
         "mark": {"full": "满分", "some": "部分", "none": "----"},
         "short": {"passed": "通过", "failed": "未通过", "skipped": "跳过", "error": "错误"},
     },
@@ -170,20 +170,97 @@ def ui(lang: str) -> dict:
     return UI.get(lang, UI["en"])
 
 
+MAX_LINE = 4000  # longer lines (a flood from student code) are left as they are
+
+
+def _message_templates() -> list:
+    """zh_messages.MESSAGES as (literal parts, compiled pattern, translation), longest literal first.
+
+    Every line of a key becomes a pattern: its ``{}`` match any text (lazily, the last one to the
+    end of the line); short lines of a multi-line key ("expected", "Your kernel:") must be whole
+    lines, others may be part of a line (fragments the code joins into one message)."""
+    from grader.feedback.zh_messages import MESSAGES
+
+    out = []
+    for english, chinese in MESSAGES.items():
+        for en, cn in zip(english.split("\n"), chinese.split("\n")):
+            if len(re.findall(r"[A-Za-z]{2,}", en)) == 0:
+                continue
+            parts = en.split("{}")
+            pattern = ""
+            for k, part in enumerate(parts):
+                pattern += re.escape(part)
+                if k < len(parts) - 1:
+                    pattern += "(.*)" if k == len(parts) - 2 and parts[-1] == "" else "(.*?)"
+            if "\n" in english and len(re.findall(r"[A-Za-z]{2,}", en)) < 4:  # "expected", "Your kernel:"
+                pattern = "^" + pattern + "$"
+            out.append((sum(map(len, parts)), [p for p in parts if p], re.compile(pattern), cn))
+    out.sort(key=lambda t: -t[0])
+    return out
+
+
+_MESSAGES: list = []
+
+
+def _fill(template: str, values: tuple) -> str:
+    order = iter(range(len(values)))
+
+    def value(m):
+        k = int(m.group(1)) if m.group(1) else next(order, None)
+        return values[k] if k is not None and k < len(values) else ""
+    return re.sub(r"\{(\d*)\}", value, template)
+
+
+def _messages(line: str) -> str:
+    if not _MESSAGES:
+        _MESSAGES.extend(_message_templates())
+    for _, literals, pattern, chinese in _MESSAGES:
+        at = 0
+        for literal in literals:  # cheap test first: the literal parts, in order
+            at = line.find(literal, at)
+            if at < 0:
+                break
+            at += len(literal)
+        if at < 0:
+            continue
+        m = pattern.search(line)
+        if m:
+            line = line[:m.start()] + _fill(chinese, m.groups()) + line[m.end():]
+    return line
+
+
 def translate(text: str, lang: str) -> str:
-    """A runtime message in the report's language (zh: the common templates only)."""
+    """A runtime message in the report's language. zh: the interface templates above, then every
+    message and hint of the checks (zh_messages); values, code and what the student's code printed
+    stay as they are."""
     if lang != "zh" or not text:
         return text
-    return "\n".join(_line(line) for line in text.split("\n"))
+    out, printed = [], False
+    for line in text.split("\n"):
+        if printed:
+            out.append(line)
+            continue
+        printed = line == "Your code printed:"
+        out.append(_line(line))
+    return "\n".join(out)
 
 
 def _line(line: str) -> str:
+    if line.startswith("[") or len(line) > MAX_LINE:  # a tensor row, or too long to be ours
+        return line
     skipped = line.startswith("Skipped: ")
     if skipped:
         line = line[len("Skipped: "):]
     for pattern, repl in _COMPILED:
         line = pattern.sub(repl, line)
+    line = _messages(line)
+    line = _INPUTS.sub(lambda m: f"（输入 {m.group(1)}）", line)
     return ("跳过：" if skipped else "") + line
+
+
+# checking.fmt_inputs: " for X (3, 3), K (2, 2)" or " for n=5", inside a translated message
+_INPUTS = re.compile(r" for ((?:[A-Za-z_]\w* \([0-9, ]*\)|[A-Za-z_]\w*=[^,;：:]{1,40})(?:, (?:[A-Za-z_]\w* \([0-9, ]*\)|"
+                     r"[A-Za-z_]\w*=[^,;：:]{1,40}))*)(?=[：；。.:;]|$)")
 
 
 def title(result, lang: str) -> str:

@@ -163,6 +163,8 @@ def check_view(result, lang: str, primary=None) -> CheckView:
     if result.status == "skipped" and text.startswith("Skipped: "):
         text = text[len("Skipped: "):]  # the status says so already
     view.message = i18n.translate(text, lang)
+    if view.hint:
+        view.hint = i18n.translate(view.hint, lang)
     view.data = data
     return view
 

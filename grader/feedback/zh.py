@@ -95,6 +95,8 @@ TITLES = {
         "unfold 能处理 float64 图像，并能处理 1x1 窗口和与图像一样大的窗口",
     "correlation_as_matmul.test_corr2d_matmul_book":
         "corr2d_matmul 给出本节的 19、25、37、43",
+    "correlation_as_matmul.test_corr2d_matmul_is_a_matrix_product":
+        "corr2d_matmul 用一次矩阵乘法算出结果（而不是用 corr2d 或某个卷积函数）",
     "correlation_as_matmul.test_corr2d_matmul_random":
         "在 float32 和 float64 的非方形输入上，corr2d_matmul 等于 scipy.signal.correlate2d",
     "correlation_as_matmul.test_kernel_matrix_entries":
