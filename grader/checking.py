@@ -23,6 +23,7 @@ import pytest
 import torch
 from hypothesis import HealthCheck, Phase, settings
 
+from grader.mistakes import Hint, code_of  # noqa: F401 - Hint is re-exported for check modules
 from grader.worker.protocol import Foreign, RemoteClass, RemoteException
 
 points = pytest.mark.points
@@ -60,18 +61,20 @@ class Mismatch(AssertionError):
     tensor, ``expected``, ``got``) so that reports can draw them.
     """
 
-    def __init__(self, message: str, hint: str | None = None, data: dict | None = None):
+    def __init__(self, message: str, hint: str | None = None, data: dict | None = None, code: str | None = None):
         self.message = message
         self.hint = hint
         self.data = data
+        self.code = code_of(hint, code)  # the mistake code (grader/mistakes.py)
         super().__init__(message + (f"\nHint: {hint}" if hint else ""))
 
 
 class StudentRaised(AssertionError):
     """The student's code raised where a value was expected."""
 
-    def __init__(self, call: str, error: "Raised", hint: str | None = None):
+    def __init__(self, call: str, error: "Raised", hint: str | None = None, code: str | None = None):
         self.error = error
+        self.code = code_of(hint, code)
         if error.short_type == "NotImplementedError":
             text = f"`{call}` raised NotImplementedError: not implemented yet."
         else:
@@ -194,35 +197,65 @@ def inputs_block(inputs: dict | None) -> str:
 
 # ----------------------------------------------------------------------------- expectations
 
+def digest(call: str, inputs: dict | None, got: torch.Tensor) -> str:
+    """A short hash of a returned tensor (dtype, shape, bytes) and what it was computed from.
+
+    Computed here, in the trusted process, from the decoded value: two students whose
+    digests agree returned byte-identical tensors for the same call on the same inputs.
+    """
+    import hashlib
+
+    h = hashlib.sha256(call.encode("utf-8", "replace"))
+    for name, value in sorted((inputs or {}).items(), key=lambda item: str(item[0])):
+        h.update(str(name).encode("utf-8", "replace"))
+        if isinstance(value, torch.Tensor):
+            h.update(str(value.dtype).encode() + str(tuple(value.shape)).encode())
+            h.update(value.detach().contiguous().cpu().reshape(-1).numpy().tobytes())
+        else:
+            h.update(repr(value).encode("utf-8", "replace"))
+    try:
+        value = got.detach().contiguous().cpu()
+        h.update(str(value.dtype).encode() + str(tuple(value.shape)).encode())
+        h.update(value.reshape(-1).view(torch.uint8).numpy().tobytes() if value.numel() else b"")
+    except Exception:  # noqa: BLE001 - an odd tensor still gets a digest of its call, shape and dtype
+        pass
+    return h.hexdigest()[:12]
+
+
 def expect_tensor(got, expected: torch.Tensor, *, call: str, inputs: dict | None = None,
                   atol: float | None = None, rtol: float | None = None,
-                  dtype: torch.dtype | None = None, hint: str | None = None) -> torch.Tensor:
+                  dtype: torch.dtype | None = None, hint: str | None = None,
+                  code: str | None = None) -> torch.Tensor:
     """Compare in the order type, shape, dtype, values; raise ``Mismatch`` on the first difference.
 
     The contract asks for outputs that "keep a floating dtype": any floating dtype is
     accepted (the book's ``torch.zeros`` gives float32 for float64 inputs, and that is
     allowed), and values are compared at the precision of what came back. A non-floating
-    ``dtype`` (say ``torch.int64``) is required exactly.
+    ``dtype`` (say ``torch.int64``) is required exactly. ``code`` is the mistake code of
+    ``hint`` (grader/mistakes.py); a wrong tensor's data carries ``digest``, a short hash
+    of the call, the inputs and the returned tensor, so identical wrong answers can be found.
     """
     where = fmt_inputs(inputs)
     if not isinstance(got, torch.Tensor):
-        raise Mismatch(f"`{call}` returned {describe(got)}; expected a torch.Tensor{where}.", hint)
+        raise Mismatch(f"`{call}` returned {describe(got)}; expected a torch.Tensor{where}.", hint, code=code)
     meta = getattr(got, "remote", None)
     if meta is not None and not meta.plain:
         raise Mismatch(f"`{call}` returned a {meta.cls}, a subclass of torch.Tensor; "
-                       f"return a plain torch.Tensor.", hint)
+                       f"return a plain torch.Tensor.", hint, {"digest": digest(call, inputs, got)}, code)
     tensors = {k: v for k, v in (inputs or {}).items() if isinstance(v, torch.Tensor)}
     if tuple(got.shape) != tuple(expected.shape):
         data = {"call": call, "expected": expected.detach().to(torch.float64),
-                "got": None if got.is_complex() else got.detach().to(torch.float64), "inputs": tensors}
+                "got": None if got.is_complex() else got.detach().to(torch.float64), "inputs": tensors,
+                "digest": digest(call, inputs, got)}
         raise Mismatch(f"`{call}` has shape {fmt_shape(got.shape)}; expected "
-                       f"{fmt_shape(expected.shape)}{where}.", hint, data)
+                       f"{fmt_shape(expected.shape)}{where}.", hint, data, code)
     if dtype is not None and not dtype.is_floating_point and got.dtype != dtype:
         raise Mismatch(f"`{call}` has dtype {str(got.dtype).replace('torch.', '')}; expected "
-                       f"{str(dtype).replace('torch.', '')}{where}.", hint)
+                       f"{str(dtype).replace('torch.', '')}{where}.", hint,
+                       {"digest": digest(call, inputs, got)}, code)
     if (dtype is None or dtype.is_floating_point) and not got.is_floating_point():
         raise Mismatch(f"`{call}` has dtype {str(got.dtype).replace('torch.', '')}; expected a "
-                       f"floating-point tensor{where}.", hint)
+                       f"floating-point tensor{where}.", hint, {"digest": digest(call, inputs, got)}, code)
     exp = expected.detach().to(torch.float64)
     act = got.detach().to(torch.float64)
     if atol is None:
@@ -239,8 +272,8 @@ def expect_tensor(got, expected: torch.Tensor, *, call: str, inputs: dict | None
         if exp.numel() <= 64:
             msg += f"\nExpected:\n{show(exp)}\nGot:\n{show(act)}"
         msg += inputs_block(inputs)
-        data = {"call": call, "expected": exp, "got": act, "inputs": tensors}
-        raise Mismatch(msg, hint, data)
+        data = {"call": call, "expected": exp, "got": act, "inputs": tensors, "digest": digest(call, inputs, got)}
+        raise Mismatch(msg, hint, data, code)
     return got
 
 
@@ -279,12 +312,12 @@ def expect_choice(got, *, name: str, keys: dict[str, str], correct: str | set | 
         recorded(name, got)
     good = {correct} if isinstance(correct, str) else set(correct)
     if got not in good:
-        raise Mismatch(f"`{name} = {got!r}` ({keys[got]}) is not right.", hint)
+        raise Mismatch(f"`{name} = {got!r}` ({keys[got]}) is not right.", hint, code="choice/wrong")
 
 
-def require(condition: bool, message: str, hint: str | None = None) -> None:
+def require(condition: bool, message: str, hint: str | None = None, code: str | None = None) -> None:
     if not condition:
-        raise Mismatch(message, hint)
+        raise Mismatch(message, hint, code=code)
 
 
 def is_close_number(a, b, tol=1e-6) -> bool:

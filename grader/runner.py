@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import inspect
+import math
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ import torch
 from grader.checking import Mismatch, Partial, StudentStopped, Unavailable
 from grader.contract import BASE_FUNCTION, BASE_MODULE, DEFAULT_SEED, MODULES
 from grader.grading import Limits, SubmissionRun
+from grader.mistakes import other as other_code
 from grader.submission import Submission
 
 FIXTURES = ("sub", "rng", "seed")
@@ -46,14 +48,81 @@ class Result:
     data: dict | None = None  # tensors behind a failure (inputs, expected, got), for pictures
     hint: str | None = None
     not_implemented: bool = False  # the student's function still raises NotImplementedError
+    code: str | None = None  # the mistake code of a failure (grader/mistakes.py)
 
     def to_gradescope(self) -> dict:
         test = {"name": self.name, "score": round(self.score, 4), "max_score": self.max_score,
                 "status": "passed" if self.score >= self.max_score else "failed",
                 "output": self.output, "tags": [self.module, self.function], "visibility": "visible"}
+        extra = {}
         if self.hidden_detail:
-            test["extra_data"] = {"grader_error": self.hidden_detail}
+            extra["grader_error"] = self.hidden_detail
+        if self.score < self.max_score:  # what the class insight page reads back (grader/insights.py)
+            extra["outcome"] = self.status
+            if self.code:
+                extra["code"] = self.code
+            if self.hint:
+                extra["hint"] = str(self.hint)
+            if isinstance(self.data, dict) and self.data.get("digest"):
+                extra["digest"] = str(self.data["digest"])
+            tensors = encode_data(self.data)
+            if tensors:
+                extra["data"] = tensors
+        if extra:
+            test["extra_data"] = extra
         return test
+
+
+MAX_STORED = 256  # largest tensor (elements) whose values a results.json keeps for pictures
+
+
+def _encode_tensor(t):
+    if not isinstance(t, torch.Tensor) or t.is_complex() or t.dim() > 2:
+        return None
+    values = t.detach().to(torch.float64).reshape(-1)
+    if values.numel() > MAX_STORED:
+        return {"shape": list(t.shape)}
+    out = []
+    for v in values.tolist():
+        out.append(float(f"{v:.7g}") if math.isfinite(v) else ("nan" if v != v else ("inf" if v > 0 else "-inf")))
+    return {"shape": list(t.shape), "values": out}
+
+
+def encode_data(data) -> dict | None:
+    """The tensors behind a failure as plain JSON (small ones only), for pictures drawn later."""
+    if not isinstance(data, dict) or ("expected" not in data and "got" not in data):
+        return None
+    out = {"call": str(data.get("call", "")), "inputs": {}}
+    for key in ("expected", "got"):
+        enc = _encode_tensor(data.get(key))
+        if enc is not None:
+            out[key] = enc
+    for name, value in (data.get("inputs") or {}).items():
+        enc = _encode_tensor(value)
+        if enc is not None:
+            out["inputs"][str(name)] = enc
+    return out if ("expected" in out or "got" in out) else None
+
+
+def decode_data(stored) -> dict | None:
+    """``encode_data`` read back: tensors where values were kept, as ``Result.data`` holds them."""
+    if not isinstance(stored, dict):
+        return None
+
+    def tensor(enc):
+        if not isinstance(enc, dict) or not isinstance(enc.get("values"), list):
+            return None
+        try:
+            shape = [int(n) for n in enc.get("shape", [])]
+            values = [float(v) for v in enc["values"]]
+            return torch.tensor(values, dtype=torch.float64).reshape(shape)
+        except (TypeError, ValueError, RuntimeError):
+            return None
+
+    inputs = stored.get("inputs") if isinstance(stored.get("inputs"), dict) else {}
+    return {"call": str(stored.get("call", "")), "expected": tensor(stored.get("expected")),
+            "got": tensor(stored.get("got")),
+            "inputs": {str(k): t for k, t in ((k, tensor(v)) for k, v in inputs.items()) if t is not None}}
 
 
 @dataclass
@@ -145,8 +214,10 @@ def run_check(check: Check, sub, seed: int) -> Result:
             result.score = round(check.points * exc.fraction, 4)
             result.status = "passed" if exc.fraction >= 1 else "failed"
             result.output = exc.message
+            result.code = getattr(exc, "code", None) or "general/partial"
         elif isinstance(exc, Unavailable):
             result.status, result.output = "skipped", f"Skipped: {exc.msg}"
+            result.code = "general/not-submitted" if "not submitted" in str(exc.msg) else "general/unavailable"
         elif isinstance(exc, (StudentStopped, AssertionError)):
             result.output = getattr(exc, "message", None) or str(exc) or "The check failed."
             hint = getattr(exc, "hint", None)
@@ -156,6 +227,9 @@ def run_check(check: Check, sub, seed: int) -> Result:
             result.data = getattr(exc, "data", None)
             error = getattr(exc, "error", None)
             result.not_implemented = getattr(error, "short_type", "") == "NotImplementedError"
+            result.code = ("general/not-implemented" if result.not_implemented else getattr(exc, "code", None)
+                           or ("general/stopped" if isinstance(exc, StudentStopped) else None)
+                           or ("general/raised" if error is not None else other_code(check.module, check.function)))
         elif isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         else:
@@ -163,6 +237,7 @@ def run_check(check: Check, sub, seed: int) -> Result:
             result.output = ("Grader error: this check could not be run; it scores 0 for now. "
                              "Please tell your instructor.")
             result.hidden_detail = "".join(traceback.format_exception(exc))[-4000:]
+            result.code = "general/grader-error"
     if sub.captured:
         from grader.text import clean
 
@@ -194,6 +269,7 @@ def apply_requirements(report: Report, checks: list[Check], results: list[Result
                 name = BASE_FUNCTION if module == BASE_MODULE else module
                 result.status = "skipped"
                 result.score = 0.0
+                result.code = "general/needs-corr2d"
                 result.output = (f"Skipped: this check uses your {name}, which fails its own checks "
                                  f"({module}): fix {name} first.\n(What went wrong here: {result.output})")
 

@@ -32,7 +32,7 @@ def _kernel(sub, size) -> np.ndarray:
             + (" (the default size is 3)." if size is None else "."))
     require(K.is_floating_point(),
             f"`{call}` has dtype {str(K.dtype).replace('torch.', '')}; expected a floating-point tensor.",
-            "Weights that sum to 1 are fractions: an integer tensor cannot hold them.")
+            "Weights that sum to 1 are fractions: an integer tensor cannot hold them.", code="blur/integer-kernel")
     require(bool(torch.isfinite(K).all()), f"`{call}` contains NaN or infinite values:\n{show(K)}")
     return K.detach().to(torch.float64).numpy()
 
@@ -44,7 +44,7 @@ def _dc_gain(K: np.ndarray, call: str) -> float:
     require(total > 1e-12,
             f"The weights of `{call}` sum to {total:.6g}: a constant image does not come through, so the "
             "kernel cannot be low-pass.",
-            "A blur is a weighted average: non-negative weights that sum to 1.")
+            "A blur is a weighted average: non-negative weights that sum to 1.", code="blur/zero-sum")
     return total
 
 
@@ -64,11 +64,13 @@ def test_is_an_average(sub, seed):
         call = _call(size)
         require(bool((K >= 0).all()),
                 f"`{call}` has negative weights:\n{show(torch.from_numpy(K))}",
-                "A blur is a weighted average of neighbouring pixels: every weight must be >= 0.")
+                "A blur is a weighted average of neighbouring pixels: every weight must be >= 0.",
+                code="blur/negative-weights")
         total = float(K.sum())
         require(abs(total - 1.0) <= 1e-5,
                 f"The weights of `{call}` sum to {total:.6g}; expected 1.",
-                "Divide by the sum of the weights, so that an image of constant intensity keeps its intensity.")
+                "Divide by the sum of the weights, so that an image of constant intensity keeps its intensity.",
+                code="blur/not-normalised")
         c = float(np.round(nprng.uniform(0.5, 3.0), 2))
         shape = (K.shape[0] + 3, K.shape[1] + 4)
         Y = correlate2d(np.full(shape, c), K, mode="valid")
@@ -90,7 +92,7 @@ def test_symmetric(sub):
                     f"`K = {call}` is not equal to {name}:\n{show(torch.from_numpy(K))}",
                     "A blur must not shift or skew the image: the weights should depend only on the distance "
                     "from the centre of the kernel. If you sample a Gaussian, centre the coordinates: "
-                    "for size n they run from -(n - 1) / 2 to (n - 1) / 2.")
+                    "for size n they run from -(n - 1) / 2 to (n - 1) / 2.", code="blur/not-symmetric")
 
 
 @points(2)
@@ -113,7 +115,7 @@ def test_checkerboard_shrinks(sub):
                 f"Your kernel:\n{show(torch.from_numpy(K))}",
                 "Averaging neighbours that alternate between +1 and -1 should cancel them out; a kernel whose "
                 "weight sits on one pixel (or only on pixels of one colour of the board) does not average "
-                "neighbours.")
+                "neighbours.", code="blur/not-low-pass")
 
 
 @points(1)
@@ -134,7 +136,7 @@ def test_noise_variance_shrinks(sub, seed):
                 f"corr2d of 48x50 white noise (variance {before:.4g}) with `{_call(size)}` has variance "
                 f"{after:.4g}{relative}; a blur must make it smaller.",
                 "Averaging several independent noisy pixels cancels part of the noise. "
-                "Spread the weight over the neighbourhood and make the weights sum to 1.")
+                "Spread the weight over the neighbourhood and make the weights sum to 1.", code="blur/noise-kept")
 
 
 @points(2)

@@ -12,6 +12,7 @@ import torch
 from hypothesis import Phase, given, settings, strategies as st
 
 from grader.checking import GRADER_SETTINGS, Mismatch, StudentRaised, expect_tensor, points, show
+from grader.mistakes import Hint
 
 CALL = "corr2d(X, K)"
 FORMULA = "Y[i, j] = (X[i:i + k_h, j:j + k_w] * K).sum() with k_h, k_w = K.shape"
@@ -43,7 +44,8 @@ def diagnose(got, X: torch.Tensor, K: torch.Tensor) -> str:
     (n_h, n_w), (k_h, k_w) = X.shape, K.shape
     generic = f"Compute {FORMULA}, for i in range(n_h - k_h + 1) and j in range(n_w - k_w + 1)."
     if not isinstance(got, torch.Tensor):
-        return "Return a torch.Tensor built with torch operations (no numpy arrays, lists or Python numbers)."
+        return Hint("corr2d/not-a-tensor",
+                    "Return a torch.Tensor built with torch operations (no numpy arrays, lists or Python numbers).")
     shape = tuple(got.shape)
     want = (n_h - k_h + 1, n_w - k_w + 1)
     if shape == want:
@@ -51,29 +53,36 @@ def diagnose(got, X: torch.Tensor, K: torch.Tensor) -> str:
         act = got.detach().double()
         if torch.allclose(act[:1], exp[:1], atol=1e-4) and not torch.allclose(act[1:], exp[1:], atol=1e-4) \
                 and bool((act[1:] == 0).all()):
-            return ("Only the first output row is right and the others are 0: is a `return` indented inside "
-                    "the outer loop, so the function stops after row 0, or does the row loop end too early? "
-                    "There are n_h - k_h + 1 output rows.")
+            return Hint("corr2d/return-in-loop",
+                        "Only the first output row is right and the others are 0: is a `return` indented inside "
+                        "the outer loop, so the function stops after row 0, or does the row loop end too early? "
+                        "There are n_h - k_h + 1 output rows.")
         transposed = torch.from_numpy(scipy.signal.correlate2d(X.double().numpy(), K.double().numpy().T,
                                                                mode="valid")) if k_h == k_w else None
         if transposed is not None and torch.allclose(act, transposed, atol=1e-4):
-            return ("Your result is the cross-correlation with K.T: rows and columns of the kernel are mixed up. "
-                    "K[a, b] multiplies X[i + a, j + b]; a runs down the rows, b along the columns.")
+            return Hint("corr2d/kernel-transposed",
+                        "Your result is the cross-correlation with K.T: rows and columns of the kernel are mixed up. "
+                        "K[a, b] multiplies X[i + a, j + b]; a runs down the rows, b along the columns.")
         flipped = torch.from_numpy(scipy.signal.convolve2d(X.double().numpy(), K.double().numpy(), mode="valid"))
         if torch.allclose(act, flipped, atol=1e-4):
-            return ("Your result is a convolution (kernel flipped). The chapter's corr2d does not flip K: "
-                    f"{FORMULA}.")
-        return generic + " Make sure the body uses its own kernel argument, not a global variable such as K."
+            return Hint("corr2d/convolution",
+                        "Your result is a convolution (kernel flipped). The chapter's corr2d does not flip K: "
+                        f"{FORMULA}.")
+        return Hint("corr2d/wrong-values",
+                    generic + " Make sure the body uses its own kernel argument, not a global variable such as K.")
     if shape == (n_h - k_h, n_w - k_w):
-        return "Off by one: there are n_h - k_h + 1 output rows and n_w - k_w + 1 output columns."
+        return Hint("corr2d/off-by-one",
+                    "Off by one: there are n_h - k_h + 1 output rows and n_w - k_w + 1 output columns.")
     if shape == (n_h - k_w + 1, n_w - k_h + 1):
-        return ("Height and width of the kernel are swapped: k_h = K.shape[0] counts rows (the first axis), "
-                "k_w = K.shape[1] counts columns.")
+        return Hint("corr2d/kernel-axes-swapped",
+                    "Height and width of the kernel are swapped: k_h = K.shape[0] counts rows (the first axis), "
+                    "k_w = K.shape[1] counts columns.")
     if len(shape) == 2:
-        return ("The output size depends only on X.shape and K.shape. Does the body use its own kernel argument, "
-                "or a variable named K defined elsewhere in your file (e.g. the chapter's "
-                "K = torch.tensor([[1.0, -1.0]]))?")
-    return generic
+        return Hint("corr2d/global-kernel",
+                    "The output size depends only on X.shape and K.shape. Does the body use its own kernel argument, "
+                    "or a variable named K defined elsewhere in your file (e.g. the chapter's "
+                    "K = torch.tensor([[1.0, -1.0]]))?")
+    return Hint("corr2d/wrong-shape", generic)
 
 
 def check_case(sub, X, K, *, dtype=None, note=""):
@@ -125,7 +134,7 @@ def test_uses_its_kernel_argument(sub, rng):
             f"K1 =\n{show(first)}\nand K2 =\n{show(second)}\n(X of shape (6, 7)).",
             "Your corr2d ignores its kernel argument. Does its body use a variable named K defined outside the "
             "function (the chapter's K = torch.tensor([[1.0, -1.0]]) for instance) while the parameter has "
-            "another name?")
+            "another name?", code="corr2d/global-kernel")
     for K, got in ((first, a), (second, b)):
         expect_tensor(got, oracle(X, K), call=CALL, inputs={"X": X, "K": K}, hint=diagnose(got, X, K))
 
@@ -181,7 +190,7 @@ def test_gradients(sub, rng):
         raise StudentRaised(f"{call} with X and K requiring grad", exc.error,
                             "With requires_grad=True, X.numpy() and in-place writes into X or K fail. Use only "
                             "torch operations on X and K (slicing, *, .sum()) and write results into a "
-                            "new tensor.") from None
+                            "new tensor.", code="corr2d/breaks-autograd") from None
     value = report["value"]
     expect_tensor(value, oracle(X, K), call=call, inputs={"X": X, "K": K}, hint=diagnose(value, X, K))
     meta = getattr(value, "remote", None)
@@ -190,15 +199,18 @@ def test_gradients(sub, rng):
             f"`{call}` with X and K requiring grad returned a tensor that does not require grad: the result is cut "
             "off from X and K, so backward() cannot reach them.",
             "Something in corr2d leaves autograd: .item(), float(...), .tolist(), .numpy(), torch.tensor(...) of "
-            "computed values, .detach() or .data. Keep every step a torch operation on X and K.")
+            "computed values, .detach() or .data. Keep every step a torch operation on X and K.",
+            code="corr2d/leaves-autograd")
     for name, got, want in (("X", report["grads"][0], grad_X), ("K", report["grads"][1], grad_K)):
         if got is None:
             raise Mismatch(
                 f"After `{call}` and backward(), {name}.grad is None: the result does not depend on {name} "
                 "through autograd.",
                 f"Make sure every output element is computed from {name} with torch operations "
-                "(no .item(), .detach(), .data or a global variable in place of the argument).")
+                "(no .item(), .detach(), .data or a global variable in place of the argument).",
+                code="corr2d/no-gradient")
         expect_tensor(got, want, call=f"{name}.grad after {call}.backward(G)",
                       inputs={"X": X, "K": K, "G": G},
                       hint="Each output element must be a sum of K[a, b] * X[i + a, j + b] built from X and K "
-                           "themselves, so that backward() reaches every pixel and every kernel entry.")
+                           "themselves, so that backward() reaches every pixel and every kernel entry.",
+                      code="corr2d/wrong-gradient")

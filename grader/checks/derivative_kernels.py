@@ -23,13 +23,14 @@ def _kernel(sub, name: str, arg: int, shape: tuple[int, int]) -> np.ndarray:
     K = sub.call(name, arg)
     if not isinstance(K, torch.Tensor):
         raise Mismatch(f"`{call}` returned {describe(K)}; expected a torch.Tensor of shape {fmt_shape(shape)}.",
-                       "Return a 2-D tensor with one row, e.g. torch.tensor([[...]]).")
+                       "Return a 2-D tensor with one row, e.g. torch.tensor([[...]]).", code="derivative/not-a-tensor")
     require(tuple(K.shape) == shape,
             f"`{call}` has shape {fmt_shape(K.shape)}; expected {fmt_shape(shape)}.",
-            "corr2d takes a 2-D kernel; a kernel along a row has shape (1, n).")
+            "corr2d takes a 2-D kernel; a kernel along a row has shape (1, n).", code="derivative/kernel-shape")
     require(K.is_floating_point(),
             f"`{call}` has dtype {str(K.dtype).replace('torch.', '')}; expected a floating-point tensor.",
-            "Integer weights make an int64 tensor; pass dtype=torch.float32 or write them as floats.")
+            "Integer weights make an int64 tensor; pass dtype=torch.float32 or write them as floats.",
+            code="derivative/integer-kernel")
     require(bool(torch.isfinite(K).all()), f"`{call}` contains NaN or infinite values:\n{show(K)}")
     return K.detach().to(torch.float64).numpy()
 
@@ -88,7 +89,7 @@ def _check_derivative(K: np.ndarray, order: int, call: str, rows: list, hint: st
                 f"for f(x) = {_poly_text(c)} sampled at x = 0..{width - 1}, X[0] = {show(torch.from_numpy(X[r]))}, "
                 f"corr2d(X, K) gives {show(torch.from_numpy(Y[r]))}; expected {expected[r]:g} at every position."
                 f"{extra}\n{_moments(K, order)}",
-                hint)
+                hint, code="derivative/book-sign" if negated else "derivative/not-exact")
 
 
 HINT = ("Require exactness on the monomials 1, x, ..., x**d sampled at x = 0, 1, ..., d: the weighted sum "
@@ -139,12 +140,13 @@ def test_min_kernel_size(sub, seed):
                 f"order {d} exactly on every polynomial of degree <= {d}.",
                 f"Exactness on 1, x, ..., x**{d} is {d + 1} linear equations in the weights. With n taps, "
                 "the first n of them (right-hand side 0) already force every weight to be 0; what does the "
-                "last equation then say?")
+                "last equation then say?", code="derivative/min-size-too-small")
         if got > d + 1:
             raise Mismatch(
                 f"`min_kernel_size({d})` returned {got}, but a shorter kernel exists: the exercise's "
                 f"derivative_kernel({d}) has shape (1, {d + 1}).",
-                "Count the equations (one per monomial 1, x, ..., x**d) and the unknowns (one per tap).")
+                "Count the equations (one per monomial 1, x, ..., x**d) and the unknowns (one per tap).",
+                code="derivative/min-size-too-large")
 
 
 # ----------------------------------------------------------------------------- integral_kernel
@@ -168,4 +170,5 @@ def test_integral_kernel(sub, seed):
                 f"expected\n{show(torch.from_numpy(expected))}"
                 + ("\nYour kernel averages the samples; the exercise asks for their sum." if mean else ""),
                 "At unit spacing every sample stands for an interval of width 1: corr2d must return "
-                "f(j) + f(j + 1) + ... + f(j + n - 1).")
+                "f(j) + f(j + 1) + ... + f(j + n - 1).",
+                code="derivative/integral-mean" if mean else "derivative/integral-wrong")

@@ -9,6 +9,7 @@ import scipy.signal
 import torch
 
 from grader.checking import Mismatch, describe, expect_choice, expect_tensor, fmt_shape, points, requires, show
+from grader.mistakes import Hint
 from grader.checking import answer_key
 
 EDGE = [[1.0, -1.0]]
@@ -26,21 +27,23 @@ def check_image(got, n: int, call: str) -> None:
     """An (n, n) floating tensor, not constant, depending only on i - j or only on i + j."""
     if not isinstance(got, torch.Tensor):
         raise Mismatch(f"`{call}` returned {describe(got)}; expected a torch.Tensor.",
-                       "Build the image with torch, e.g. torch.eye(n) or torch.tril(torch.ones(n, n)).")
+                       "Build the image with torch, e.g. torch.eye(n) or torch.tril(torch.ones(n, n)).",
+                       code="diagonal/image-not-a-tensor")
     if tuple(got.shape) != (n, n):
         raise Mismatch(f"`{call}` has shape {fmt_shape(got.shape)}; expected ({n}, {n}).",
-                       "Use the argument n for both sides; do not hard-code the size 8.")
+                       "Use the argument n for both sides; do not hard-code the size 8.", code="diagonal/image-size-hard-coded")
     if not got.is_floating_point():
         raise Mismatch(f"`{call}` has dtype {str(got.dtype).replace('torch.', '')}; expected a floating-point "
                        "tensor (e.g. float32).",
                        "torch.eye(n) and torch.ones(n, n) are float32 already; torch.tensor of Python ints, "
-                       "or .int()/.long(), gives integers. Use floats (1.0) or .float().")
+                       "or .int()/.long(), gives integers. Use floats (1.0) or .float().", code="diagonal/image-integer")
     X = got.detach().double()
     if not bool(torch.isfinite(X).all()):
         raise Mismatch(f"`{call}` contains inf or nan values.")
     if float(X.max() - X.min()) == 0.0:
         raise Mismatch(f"`{call}` is constant (every pixel equals {float(X[0, 0]):g}): a constant image has "
-                       "no edge at all.", "Make one side of the diagonal differ from the other.")
+                       "no edge at all.", "Make one side of the diagonal differ from the other.",
+                       code="diagonal/image-constant")
     along_main = torch.allclose(X[1:, 1:], X[:-1, :-1], rtol=1e-6, atol=1e-6)   # X[i, j] = f(i - j)
     along_anti = torch.allclose(X[1:, :-1], X[:-1, 1:], rtol=1e-6, atol=1e-6)   # X[i, j] = f(i + j)
     if not (along_main or along_anti):
@@ -57,7 +60,7 @@ def check_image(got, n: int, call: str) -> None:
             msg += f"\nGot:\n{show(X)}"
         raise Mismatch(msg, "Every line parallel to the diagonal (i - j constant) or to the anti-diagonal "
                             "(i + j constant) must have one value: then the edges run diagonally. "
-                            "A vertical or horizontal edge does not qualify.")
+                            "A vertical or horizontal edge does not qualify.", code="diagonal/edges-not-diagonal")
 
 
 @points(2)
@@ -77,14 +80,17 @@ def test_other_sizes(sub, rng):
 def check_response(sub, X: torch.Tensor) -> None:
     got = sub.call("edge_response", X)
     expected = oracle(X)
-    hint = "edge_response(X) is corr2d(X, EDGE_KERNEL) with EDGE_KERNEL = [[1, -1]]: Y[i, j] = X[i, j] - X[i, j + 1]."
+    hint = Hint("diagonal/response-wrong",
+                "edge_response(X) is corr2d(X, EDGE_KERNEL) with EDGE_KERNEL = [[1, -1]]: Y[i, j] = X[i, j] - X[i, j + 1].")
     if isinstance(got, torch.Tensor) and tuple(got.shape) == tuple(expected.shape):
         if torch.allclose(got.detach().double(), -expected, atol=1e-4) and bool(expected.abs().max() > 0):
-            hint = ("Your result has the opposite sign: the chapter's kernel is [[1, -1]], so Y[i, j] = "
-                    "X[i, j] - X[i, j + 1] (the pixel minus its right-hand neighbour).")
+            hint = Hint("diagonal/response-sign",
+                        "Your result has the opposite sign: the chapter's kernel is [[1, -1]], so Y[i, j] = "
+                        "X[i, j] - X[i, j + 1] (the pixel minus its right-hand neighbour).")
     elif isinstance(got, torch.Tensor) and tuple(got.shape) == (X.shape[0] - 1, X.shape[1]):
-        hint = ("Your output has one row fewer instead of one column fewer: [[1, -1]] is a 1x2 kernel "
-                "(one row, two columns), not its transpose.")
+        hint = Hint("diagonal/response-kernel-transposed",
+                    "Your output has one row fewer instead of one column fewer: [[1, -1]] is a 1x2 kernel "
+                    "(one row, two columns), not its transpose.")
     expect_tensor(got, expected, call="edge_response(X)", inputs={"X": X}, hint=hint)
 
 

@@ -13,6 +13,7 @@ from hypothesis import given, strategies as st
 from scipy.signal import convolve2d, correlate, correlate2d
 
 from grader.checking import Mismatch, Partial, StudentRaised, describe, expect_choice, expect_tensor, points, require, requires
+from grader.mistakes import Hint
 from grader.checking import answer_key
 
 
@@ -46,7 +47,8 @@ def test_pixelwise_linear(sub, seed):
         expect_tensor(got, expected, call="pixelwise_linear(X, weight, bias)",
                       inputs={"X": X, "weight": weight, "bias": bias}, dtype=dtype,
                       hint=("Y[d, i, j] = sum_c weight[d, c] * X[c, i, j] + bias[d]: flatten the pixels, "
-                            "X.reshape(C_in, H * W), multiply by weight, add bias[:, None], reshape back."))
+                            "X.reshape(C_in, H * W), multiply by weight, add bias[:, None], reshape back."),
+                      code="fc-to-conv/pixelwise-wrong")
 
 
 # ----------------------------------------------------------------------------- corr1d
@@ -63,7 +65,8 @@ def test_corr1d(sub, seed, data):
     got = sub.call("corr1d", x, k)
     expected = torch.from_numpy(correlate(_np(x), _np(k), mode="valid"))
     expect_tensor(got, expected, call="corr1d(x, k)", inputs={"x": x, "k": k}, dtype=dtype,
-                  hint="y[t] = sum_a k[a] * x[t + a] for t = 0 .. len(x) - len(k) (no flipping of k).")
+                  hint="y[t] = sum_a k[a] * x[t + a] for t = 0 .. len(x) - len(k) (no flipping of k).",
+                  code="fc-to-conv/corr1d-wrong")
 
 
 # ----------------------------------------------------------------------------- corr2d_same
@@ -109,8 +112,9 @@ def test_corr2d_same_zeros(sub, seed):
     cases = [(book, _tensor(nprng, (3, 5)))] + _same_cases(nprng, 3) + _wide_cases(nprng)
     for idx, (X, K) in enumerate(cases):
         expected = _same_oracle(X, K, "constant")
-        hint = ("Pad X with k_h // 2 rows of zeros above and below and k_w // 2 columns left and right, "
-                "then apply corr2d: output (i, j) is centred on input (i, j).")
+        hint = Hint("fc-to-conv/same-padding-wrong",
+                    "Pad X with k_h // 2 rows of zeros above and below and k_w // 2 columns left and right, "
+                    "then apply corr2d: output (i, j) is centred on input (i, j).")
         if idx % 2:
             got = sub.call("corr2d_same", X, K)
             expect_tensor(got, expected, call="corr2d_same(X, K)", inputs={"X": X, "K": K}, hint=hint)
@@ -146,7 +150,7 @@ def test_corr2d_same_modes(sub, seed):
             try:
                 expect_tensor(sub.call("corr2d_same", X, K, mode=mode), _same_oracle(X, K, mode),
                               call=f'corr2d_same(X, K, mode="{mode}")', inputs={"X": X, "K": K},
-                              hint=MODE_HINTS[mode])
+                              hint=MODE_HINTS[mode], code=f"fc-to-conv/pad-{mode}")
             except AssertionError as exc:  # Mismatch or StudentRaised: this mode is wrong
                 failures.append(exc)
                 break
@@ -177,12 +181,14 @@ def test_corr2d_same_unknown_mode(sub, seed):
                            "Check mode against the five valid names first and raise ValueError(...) naming them. "
                            "(numpy.pad has more modes, like 'maximum' or 'linear_ramp', and "
                            "torch.nn.functional.pad has its own names, like 'circular' and 'replicate'; "
-                           "none of them is valid here, so do not pass mode on unchecked.)")
+                           "none of them is valid here, so do not pass mode on unchecked.)",
+                           code="fc-to-conv/unknown-mode-accepted")
         if outcome.raised.short_type == "NotImplementedError" and not outcome.raised.message:
             raise StudentRaised(call, outcome.raised)  # the stub (torch.nn.functional.pad's own says more)
         require(outcome.raised.short_type == "ValueError",
                 f"`{call}` raised {outcome.raised.short_type}: {outcome.raised.message}; expected ValueError.",
-                "Check mode against the five valid names first and raise ValueError(...) naming them.")
+                "Check mode against the five valid names first and raise ValueError(...) naming them.",
+                code="fc-to-conv/unknown-mode-wrong-error")
 
 
 # ----------------------------------------------------------------------------- conv2d_full
@@ -208,7 +214,7 @@ def test_conv2d_full(sub, seed):
         got = sub.call("conv2d_full", X, K)
         expected = torch.from_numpy(convolve2d(_np(X), _np(K), mode="full"))
         expect_tensor(got, expected, call="conv2d_full(X, K)", inputs={"X": X, "K": K}, dtype=X.dtype,
-                      hint=FULL_HINT)
+                      hint=FULL_HINT, code="fc-to-conv/full-convolution-wrong")
 
 
 @points(1)
@@ -222,7 +228,8 @@ def test_conv2d_full_commutes(sub, seed):
         expect_tensor(got, expected, call="conv2d_full(K, X)", inputs={"X": X, "K": K}, dtype=X.dtype,
                       hint="conv2d_full(K, X) must equal conv2d_full(X, K) (and scipy's convolve2d(X, K)): here "
                            "the first argument is the smaller one. " + FULL_HINT
-                           + " Without the flip you get cross-correlation, which is not commutative.")
+                           + " Without the flip you get cross-correlation, which is not commutative.",
+                      code="fc-to-conv/full-not-commutative")
 
 
 # ----------------------------------------------------------------------------- receptive_field
@@ -240,7 +247,7 @@ def test_receptive_field(sub, sizes):
                 f"`receptive_field({ks})` returned {int(got)}; expected {expected}.",
                 "One output of a k x k layer sees k positions per axis of its input; each of those sees k' "
                 "positions of the layer below, overlapping with its neighbours'. The section's two 2x2 layers "
-                "see 3, not 4. With no layer at all, an output is its own input: 1.")
+                "see 3, not 4. With no layer at all, an output is its own input: 1.", code="fc-to-conv/receptive-field")
 
 
 # ----------------------------------------------------------------------------- TRANSLATION_DRAWBACK

@@ -11,6 +11,7 @@ import torch
 from scipy.signal import correlate2d
 
 from grader.checking import Mismatch, describe, expect_choice, fmt_shape, points, require, show
+from grader.mistakes import Hint
 from grader.checking import answer_key, recorded
 
 
@@ -22,13 +23,16 @@ def _kernel(sub, name: str, shape: tuple[int, int]) -> np.ndarray:
     K = sub.call(name)
     if not isinstance(K, torch.Tensor):
         raise Mismatch(f"`{call}` returned {describe(K)}; expected a torch.Tensor of shape {fmt_shape(shape)}.",
-                       "Build it with torch.tensor([[...]]) (note the double brackets: a 2-D kernel).")
+                       "Build it with torch.tensor([[...]]) (note the double brackets: a 2-D kernel).",
+                       code="second-derivative/not-a-tensor")
     require(tuple(K.shape) == shape,
             f"`{call}` has shape {fmt_shape(K.shape)}; expected {fmt_shape(shape)}.",
-            "corr2d takes a 2-D kernel: a 1-D kernel along a row has shape (1, n)." if shape[0] == 1 else None)
+            "corr2d takes a 2-D kernel: a 1-D kernel along a row has shape (1, n)." if shape[0] == 1 else None,
+            code="second-derivative/kernel-shape")
     require(K.is_floating_point(),
             f"`{call}` has dtype {str(K.dtype).replace('torch.', '')}; expected a floating-point tensor.",
-            "torch.tensor([[1, 2]]) makes an int64 tensor; write the weights as floats (1.0) or pass dtype=torch.float32.")
+            "torch.tensor([[1, 2]]) makes an int64 tensor; write the weights as floats (1.0) or pass dtype=torch.float32.",
+            code="second-derivative/integer-kernel")
     require(bool(torch.isfinite(K).all()), f"`{call}` contains NaN or infinite values:\n{show(K)}")
     return K.detach().to(torch.float64).numpy()
 
@@ -98,8 +102,9 @@ def _random_poly(nprng, degree: int) -> np.ndarray:
 def test_second_derivative_exact_on_quadratics(sub, seed):
     """second_derivative_kernel() gives f'' exactly on random polynomials of degree <= 2"""
     K = _kernel(sub, "second_derivative_kernel", (1, 3))
-    hint = ("Write f(j), f(j+1), f(j+2) for f = 1, x and x**2 and require the weighted sum to be "
-            "0, 0 and 2 respectively: three equations for three weights.")
+    hint = Hint("second-derivative/not-exact",
+                "Write f(j), f(j+1), f(j+2) for f = 1, x and x**2 and require the weighted sum to be "
+                "0, 0 and 2 respectively: three equations for three weights.")
     # The docstring's example first: x**2 -> [[2, 2, 2]].
     _check_1d_derivative(K, 2, "second_derivative_kernel()", [np.array([0.0, 0.0, 1.0])], hint)
     nprng = np.random.default_rng(seed)
@@ -156,7 +161,8 @@ def test_laplacian_exact_on_quadratics(sub, seed):
                 f"{show(torch.from_numpy(Y))}\nexpected {expected:g} everywhere.\nYour kernel:\n{show(torch.from_numpy(K))}"
                 + ("\nOn single monomials (first output): " + "; ".join(wrong) + "." if wrong else ""),
                 "f_xx is the second difference along a row, f_yy along a column; the Laplacian is their sum. "
-                "Check your kernel on f = x**2 and on f = y**2 (both should give 2) and on f = x*y (0).")
+                "Check your kernel on f = x**2 and on f = y**2 (both should give 2) and on f = x*y (0).",
+                code="second-derivative/laplacian-wrong")
 
 
 # ----------------------------------------------------------------------------- constants
@@ -178,7 +184,7 @@ def test_min_size(sub):
             f"for every polynomial of degree <= 2.",
             "With n taps, exactness on 1, x and x**2 is three linear equations in the n weights. "
             "Find the smallest n for which they have a solution (and show that fewer taps force a "
-            "contradiction).")
+            "contradiction).", code="second-derivative/min-size")
 
 
 @points(2)
