@@ -14,6 +14,7 @@ from hypothesis import Phase, given, settings, strategies as st
 from numpy.lib.stride_tricks import sliding_window_view
 
 from grader.checking import GRADER_SETTINGS, Mismatch, describe, expect_tensor, fmt_shape, points, requires
+from grader.mistakes import Hint
 
 SHAPES = (((5, 7), (2, 3)), ((6, 4), (3, 1)), ((4, 6), (1, 4)), ((7, 5), (4, 2)))
 
@@ -50,23 +51,27 @@ def unfold_hint(got, X, kernel_shape) -> str:
     if isinstance(got, torch.Tensor):
         want = windows(X, kernel_shape)
         if tuple(got.shape) == tuple(want.T.shape):
-            return ("Your result is transposed: one row per output position (out_h * out_w rows), one column per "
-                    "kernel entry. torch.nn.functional.unfold returns the transpose of this layout.")
+            return Hint("matmul/unfold-transposed",
+                        "Your result is transposed: one row per output position (out_h * out_w rows), one column per "
+                        "kernel entry. torch.nn.functional.unfold returns the transpose of this layout.")
         if tuple(got.shape) == tuple(want.shape):
             act = got.detach().double()
             column_major = torch.from_numpy(sliding_window_view(X.double().numpy(), (k_h, k_w))
                                             .transpose(0, 1, 3, 2).reshape(-1, k_h * k_w).copy())
             if torch.allclose(act, column_major, atol=1e-4):
-                return ("Each window is flattened column by column; flatten it row-major, "
-                        "X[i:i + k_h, j:j + k_w].reshape(-1).")
+                return Hint("matmul/unfold-column-major",
+                            "Each window is flattened column by column; flatten it row-major, "
+                            "X[i:i + k_h, j:j + k_w].reshape(-1).")
             out_w = X.shape[1] - k_w + 1
             out_h = X.shape[0] - k_h + 1
             order = torch.from_numpy(sliding_window_view(X.double().numpy(), (k_h, k_w))
                                      .transpose(1, 0, 2, 3).reshape(-1, k_h * k_w).copy())
             if torch.allclose(act, order, atol=1e-4) and out_h > 1 and out_w > 1:
-                return "The windows are listed column by column; row r is output position (r // out_w, r % out_w)."
-    return ("Row r is X[i:i + k_h, j:j + k_w].reshape(-1) with (i, j) = (r // out_w, r % out_w), "
-            "out_w = n_w - k_w + 1.")
+                return Hint("matmul/unfold-window-order",
+                            "The windows are listed column by column; row r is output position (r // out_w, r % out_w).")
+    return Hint("matmul/unfold-wrong",
+                "Row r is X[i:i + k_h, j:j + k_w].reshape(-1) with (i, j) = (r // out_w, r % out_w), "
+                "out_w = n_w - k_w + 1.")
 
 
 @points(2)
@@ -96,7 +101,7 @@ def test_corr2d_matmul_book(sub):
     X = torch.arange(9.0).reshape(3, 3)
     K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
     expect_tensor(sub.call("corr2d_matmul", X, K), corr(X, K), call="corr2d_matmul(X, K)", inputs={"X": X, "K": K},
-                  hint="unfold(X, K.shape) @ K.reshape(-1), reshaped to (out_h, out_w).")
+                  hint="unfold(X, K.shape) @ K.reshape(-1), reshaped to (out_h, out_w).", code="matmul/corr2d-matmul-wrong")
 
 
 @points(2)
@@ -107,10 +112,12 @@ def test_corr2d_matmul_random(sub, rng):
         dtype = torch.float64 if index % 2 else torch.float32
         X, K = randn(x_shape, rng, dtype), randn(k_shape, rng, dtype)
         got = sub.call("corr2d_matmul", X, K)
-        hint = "unfold(X, K.shape) @ K.reshape(-1), reshaped to (out_h, out_w) = (n_h - k_h + 1, n_w - k_w + 1)."
+        hint = Hint("matmul/corr2d-matmul-wrong",
+                    "unfold(X, K.shape) @ K.reshape(-1), reshaped to (out_h, out_w) = (n_h - k_h + 1, n_w - k_w + 1).")
         out = (x_shape[0] - k_shape[0] + 1, x_shape[1] - k_shape[1] + 1)
         if isinstance(got, torch.Tensor) and tuple(got.shape) != out and tuple(got.shape) == out[::-1]:
-            hint = "Your result has the transposed shape: reshape to (out_h, out_w), rows first."
+            hint = Hint("matmul/corr2d-matmul-transposed",
+                        "Your result has the transposed shape: reshape to (out_h, out_w), rows first.")
         expect_tensor(got, corr(X, K), call="corr2d_matmul(X, K)", inputs={"X": X, "K": K}, hint=hint)
 
 
@@ -119,14 +126,17 @@ def kernel_matrix_hint(got, K, input_shape) -> str:
     out_h, out_w = n_h - k_h + 1, n_w - k_w + 1
     want = (out_h * out_w, n_h * n_w)
     if isinstance(got, torch.Tensor) and tuple(got.shape) != want and tuple(got.shape) == want[::-1]:
-        return "Your W is transposed: one row per output position, one column per input pixel."
+        return Hint("matmul/kernel-matrix-transposed",
+                    "Your W is transposed: one row per output position, one column per input pixel.")
     if isinstance(got, torch.Tensor) and tuple(got.shape) == want and out_h > 1:
         act, exp = got.detach().double(), kernel_matrix_oracle(K, input_shape)
         if torch.allclose(act[:out_w], exp[:out_w], atol=1e-4) and bool((act[out_w:] == 0).all()):
-            return ("Only the rows of the first output row (i = 0) are filled: is a `return` indented inside the "
-                    "outer loop?")
-    return (f"Row i * out_w + j holds K[a, b] in column (i + a) * n_w + (j + b), here with n_w = {n_w} and "
-            f"out_w = {out_w}, and zeros elsewhere. Pixel columns step by n_w per image row, not by out_w.")
+            return Hint("matmul/kernel-matrix-return-in-loop",
+                        "Only the rows of the first output row (i = 0) are filled: is a `return` indented inside the "
+                        "outer loop?")
+    return Hint("matmul/kernel-matrix-wrong",
+                f"Row i * out_w + j holds K[a, b] in column (i + a) * n_w + (j + b), here with n_w = {n_w} and "
+                f"out_w = {out_w}, and zeros elsewhere. Pixel columns step by n_w per image row, not by out_w.")
 
 
 @points(2)

@@ -10,6 +10,7 @@ import scipy.signal
 import torch
 
 from grader.checking import Mismatch, expect_choice, expect_tensor, points, requires
+from grader.mistakes import Hint
 from grader.checking import answer_key
 
 EDGE = torch.tensor([[1.0, -1.0]])
@@ -49,7 +50,7 @@ def cases(rng):
 def hint_for(got, X, K, name: str) -> str:
     """Recognise the answers of the usual shortcuts."""
     if not isinstance(got, torch.Tensor):
-        return "Return the torch.Tensor that your corr2d gives."
+        return Hint("transpose/not-a-tensor", "Return the torch.Tensor that your corr2d gives.")
     act = got.detach().double()
     candidates = {
         "corr2d(X, K)": corr(X, K),
@@ -60,10 +61,12 @@ def hint_for(got, X, K, name: str) -> str:
     for label, value in candidates.items():
         if act.shape == value.shape and torch.allclose(act, value, atol=1e-4):
             if label == "corr2d(X, K)":
-                return ("You returned corr2d(X, K): transposing X changes the result unless X is symmetric "
-                        "(as torch.eye(8) is). Try torch.tril(torch.ones(8, 8)).")
-            return f"You returned {label}. Check which of X and K is transposed in `{name}`."
-    return "Call your corr2d with the transposed tensor; compare with the formula on a small non-square X."
+                return Hint("transpose/no-transpose",
+                            "You returned corr2d(X, K): transposing X changes the result unless X is symmetric "
+                            "(as torch.eye(8) is). Try torch.tril(torch.ones(8, 8)).")
+            return Hint("transpose/wrong-transpose", f"You returned {label}. Check which of X and K is transposed in `{name}`.")
+    return Hint("transpose/wrong-values",
+                "Call your corr2d with the transposed tensor; compare with the formula on a small non-square X.")
 
 
 @points(2)
@@ -114,7 +117,7 @@ def test_via_transposed_kernel_keeps_x(sub, rng):
         raise Mismatch(f"`via_transposed_kernel(X, K)` transposes X (it calls {shown}); the exercise is to "
                        "get the same numbers without turning the image.",
                        "Transpose the kernel instead and then the result: find the identity that links "
-                       "corr2d(X.T, K) to a cross-correlation of X itself (see IDENTITY).")
+                       "corr2d(X.T, K) to a cross-correlation of X itself (see IDENTITY).", code="transpose/transposes-x")
 
 
 @points(1)
