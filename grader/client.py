@@ -176,6 +176,8 @@ def describe(plan, facts: dict, memory_bytes: int) -> tuple[str, str]:
     if plan.mode == "bwrap" or facts.get("view"):
         bounds.append(f"/tmp: {sandbox._gib(sandbox.TMP_BYTES)}")
     bounds.append("IPC: own namespace" if facts.get("ipc") else "IPC: objects removed after each submission")
+    if facts.get("network"):
+        bounds.append("network: not cut off")
     if plan.mode != "bwrap" and getattr(plan, "why_not_bwrap", ""):
         bounds.append(f"bubblewrap not used: {plan.why_not_bwrap}")
     detail = "; ".join(bounds)

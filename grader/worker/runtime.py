@@ -56,7 +56,7 @@ KEEP_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 # ----------------------------------------------------------------------------- isolation
 
 LIBC = ctypes.CDLL(None, use_errno=True)
-CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUTS = 0x00020000, 0x08000000, 0x04000000
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNET = 0x00020000, 0x08000000, 0x04000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 
@@ -203,6 +203,8 @@ def isolate(workdir: str, cgroup_dirs: list[str]) -> tuple[str, dict]:
     without bubblewrap, its own view of the file system. Returns the working directory."""
     facts = {"cgroup": Cgroups.join(cgroup_dirs) if cgroup_dirs else False,
              "ipc": IS_ROOT and unshare(CLONE_NEWIPC | CLONE_NEWUTS), "view": SANDBOXED}
+    if IS_ROOT and not SANDBOXED:
+        facts["network"] = not unshare(CLONE_NEWNET)  # bubblewrap's own namespace has none either
     if IS_ROOT and not SANDBOXED and VIEW:
         try:
             workdir = build_view(workdir)
