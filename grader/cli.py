@@ -149,13 +149,39 @@ def _creatable(path: str) -> str | None:
     return f"cannot create files in {shown(parent)} ({why})" if why else None
 
 
+def need_name(path: str, what: str) -> None:
+    if not path or not path.strip():
+        raise UsageError(f"{what}: an empty file name")
+
+
+def same_file(a: str, b: str) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def inside(path: str, folder: str) -> bool:
+    """``path`` is ``folder`` or lies under it."""
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def need_apart(outputs: dict[str, str], inputs: dict[str, str]) -> None:
+    """No output overwrites an input or another output (``grades.db --csv grades.db``)."""
+    names = [(what, p) for what, p in outputs.items() if p]
+    for k, (what, p) in enumerate(names):
+        for other, q in list(inputs.items()) + names[:k]:
+            if q and same_file(p, q):
+                raise UsageError(f"{what} {shown(p)} is also {other}: it would be overwritten; choose another name")
+
+
 def need_existing(path: str, what: str) -> None:
+    need_name(path, what)
     if not os.path.exists(path):
         raise UsageError(f"{what} {shown(path)} does not exist")
 
 
 def need_output_file(path: str, option: str) -> None:
     """``path`` can be written as a file: not a folder, and its folder exists or can be made and is writable."""
+    need_name(path, option)
     if os.path.isdir(path):
         raise UsageError(f"{option} {shown(path)} is a folder; give a file name")
     if os.path.exists(path):
@@ -174,6 +200,7 @@ def need_output_file(path: str, option: str) -> None:
 
 def need_output_dir(path: str, option: str, empty: bool = False) -> None:
     """``path`` is a folder we can write into, or can be made."""
+    need_name(path, option)
     if os.path.exists(path):
         if not os.path.isdir(path):
             raise UsageError(f"{option} {shown(path)} is a file, not a folder")
@@ -209,6 +236,7 @@ def need_gradebook(path: str, *, create: bool, seed: int | None = None, regrade:
     """A gradebook of this grader (or a new file, with ``create``); with ``seed``, one graded with it."""
     from grader.gradebook import SCHEMA_VERSION
 
+    need_name(path, "the gradebook")
     if os.path.isdir(path):
         raise UsageError(f"the gradebook {shown(path)} is a folder; give a file name such as grades.db")
     if not os.path.exists(path):
@@ -252,9 +280,14 @@ def need_gradebook(path: str, *, create: bool, seed: int | None = None, regrade:
 def validate(args) -> None:
     """Check the files and folders of this command before any work starts (raises UsageError)."""
     command = args.command
+    for option in ("json", "report", "csv", "feedback", "exchange"):
+        if getattr(args, option, None) == "":
+            raise UsageError(f"--{option}: an empty file name")
     if command in ("grade", "check"):
         if command == "grade":
             need_existing(args.submission, "the submission")
+        submission = args.submission if command == "grade" else (args.folder or "exercises")
+        need_apart({"--json": args.json, "--report": args.report}, {"the submission": submission})
         if args.json:
             need_output_file(args.json, "--json")
         if args.report:
@@ -272,8 +305,12 @@ def validate(args) -> None:
         need_gradebook(args.gradebook, create=True, seed=args.seed, regrade=args.regrade)
         if args.feedback:
             need_output_dir(args.feedback, "--feedback")
+            if inside(args.feedback, args.submissions) or inside(args.submissions, args.feedback):
+                raise UsageError(f"--feedback {shown(args.feedback)} overlaps the submissions folder "
+                                 f"{shown(args.submissions)}: its files would be read as students; choose another folder")
     elif command == "export":
         need_gradebook(args.gradebook, create=False)
+        need_apart({"--csv": args.csv}, {"the gradebook": args.gradebook})
         if args.csv:
             need_output_file(args.csv, "--csv")
         if args.feedback:
@@ -349,8 +386,17 @@ def grade_one(path: str, *, seed: int, modules, json_out: str | None = None, zyg
 def cmd_grade(args) -> int:
     lang, report_path = getattr(args, "lang", "en"), getattr(args, "report", None)
     start = time.monotonic()
-    result = grade_one(args.submission, seed=args.seed, modules=_modules(args.only), json_out=args.json,
-                       limits=limits_from(args))
+    from grader.client import Zygote
+
+    zygote = Zygote()  # first: the worker imports torch while this process imports it and the checks
+    try:
+        import torch
+
+        torch.set_num_threads(1)  # the checks' tensors are tiny: pool threads would only spin and contend
+        result = grade_one(args.submission, seed=args.seed, modules=_modules(args.only), json_out=args.json,
+                           zygote=zygote, limits=limits_from(args))
+    finally:
+        zygote.close()
     result.seconds = time.monotonic() - start
     from grader import report as rep
 
