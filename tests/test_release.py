@@ -337,7 +337,8 @@ def test_self_check_records_answers_it_cannot_judge(release, tmp_path):
             source = re.sub(rf"^assert {name}\b.*$", "", source, flags=re.M)  # the reference checks itself
         with open(os.path.join(copy, "exercises", f"{module}.py"), "w", encoding="utf-8") as f:
             f.write(source)
-    results, _ = self_check(copy, tmp_path, "wrong-keys")
+    results, stdout = self_check(copy, tmp_path, "wrong-keys")
+    assert f"{len(ANSWERS)} answers (multiple choice, MIN_SIZE) were only recorded" in stdout, stdout[-2000:]
     recorded = [t for t in results["tests"] if t["output"].startswith("Recorded:")]
     assert len(recorded) == len(ANSWERS), [t["name"] for t in recorded]
     assert all(t["score"] == t["max_score"] for t in recorded)

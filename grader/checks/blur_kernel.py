@@ -50,9 +50,12 @@ def _dc_gain(K: np.ndarray, call: str) -> float:
 
 @points(1)
 def test_shape(sub):
-    """blur_kernel(size) returns a (size, size) float tensor for sizes 3, 5 and the default"""
-    for size in SIZES:
-        _kernel(sub, size)
+    """blur_kernel(size) returns a (size, size) float tensor for every size from 1 to 5 and the default"""
+    for size in SIZES + (1, 2, 4):  # "any size >= 1 must work"
+        K = _kernel(sub, size)
+        if size == 1:
+            require(abs(float(K[0, 0]) - 1.0) <= 1e-6, f"`blur_kernel(1)` is {show(torch.from_numpy(K))}; "
+                    "a 1x1 kernel of non-negative weights summing to 1 can only be [[1.]].")
 
 
 @points(2)
