@@ -82,4 +82,4 @@ def test_pytest_route_runs_the_same_checks():
 def test_an_unwritable_results_path_is_a_clear_error(tmp_path):
     proc = run_grader("grade", SOLUTIONS, "--json", "/proc/no-such-dir/results.json", "--only", "blur_kernel")
     assert proc.returncode == 2
-    assert "cannot write /proc/no-such-dir/results.json" in proc.stderr and "Traceback" not in proc.stderr
+    assert "cannot write --json /proc/no-such-dir/results.json" in proc.stderr and "Traceback" not in proc.stderr
