@@ -29,6 +29,7 @@ from grader import gradebook, text
 from grader.cli import _modules
 from grader.pool import BatchAborted, Pool
 from grader.submission import student_id
+from grader import seeds
 
 # skipped without a row: the operating system's and the tools' litter, never a student's work
 IGNORED = {"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini", ".localized", ".Trashes", ".Spotlight-V100",
@@ -122,7 +123,10 @@ def scan(folder: str, exclude=()) -> list[Entry]:
         full = os.path.join(folder, name)
         if _ignored(name) or os.path.join(real, name) in skip or os.path.realpath(full) in skip:
             continue
-        by_student.setdefault(student_id(full), []).append(name)
+        student = student_id(full)
+        if text.name(name, limit=None) != name:  # cleaned: keep two such names apart ("caf\xe9", "caf\xe8")
+            student += "-" + hashlib.sha256(os.fsencode(name)).hexdigest()[:6]
+        by_student.setdefault(student, []).append(name)
     entries = []
     for student, names in sorted(by_student.items()):
         paths = [os.path.join(folder, n) for n in names]
@@ -171,7 +175,7 @@ def error_message(task: dict, reason: str, detail: str) -> dict:
         return {"status": "grader_error", "error": f"{reason}\n{detail}\n(and: {exc!r})", "total": 0.0,
                 "max_total": 0.0, "exercises": {m: [0.0, 0.0] for m in task["modules"]},
                 "results": {"score": 0.0, "output": text, "tests": [],
-                            "extra_data": {"seed": task["seed"], "grader_error": detail[-4000:]}},
+                            "extra_data": {"seed": seeds.label(task["seed"]), "grader_error": detail[-4000:]}},
                 "feedback": text, "sandbox": "none", "seconds": 0.0}
 
 

@@ -37,6 +37,8 @@ MAX_ZIP_MEMBERS = 500
 MAX_ZIP_FILE = 64 * 1024 * 1024  # the .zip file itself
 MAX_ZIP_DIRECTORY = 4 * 1024 * 1024  # its central directory (500 members with long names need ~200 KB)
 MAX_DIR_ENTRIES = 2000           # entries listed in one folder of a submission
+MAX_TREE_ENTRIES = 10_000        # entries listed in a whole submission folder
+MAX_JSON_VALUES = 1_000_000      # arrays and objects in one notebook's JSON (each costs memory when parsed)
 MAX_DEPTH = 2                    # module files may sit this many folders down
 MAX_SKIPPED_LINE_NOTES = 10      # IPython lines named one by one; then a count
 # a line that is not Python: a magic (`%time`), a shell escape (`!pip`), IPython help (`obj?`, `obj??`)
@@ -321,9 +323,14 @@ class _FolderTree(_Tree):
         self.root = root
         self.zips: list[str] = []  # .zip files in the top folder
         skipped = 0
+        listed = 0
         todo = [("", 0)]
         while todo:  # breadth first, bounded: no recursion, no symlinks followed
             rel, depth = todo.pop(0)
+            if listed >= MAX_TREE_ENTRIES:
+                self.notes.append(f"The submission holds more than {MAX_TREE_ENTRIES} files and folders; "
+                                  "only the first ones were looked at.")
+                break
             full = os.path.join(root, rel) if rel else root
             self._add_dir(rel)
             try:
@@ -333,6 +340,7 @@ class _FolderTree(_Tree):
                             self.notes.append(f"{text.name(rel or '.')} holds more than {MAX_DIR_ENTRIES} entries; "
                                               "only the first ones were looked at.")
                             break
+                        listed += 1
                         child = f"{rel}/{entry.name}" if rel else entry.name
                         try:
                             st = entry.stat(follow_symlinks=False)
@@ -561,6 +569,9 @@ def _from_tree(tree: _Tree, name: str, kind: str) -> Submission:
         except _TooLarge:
             sub.notes.append(f"{shown} is larger than {MAX_FILE // 1024} KiB and was ignored.")
             continue
+        except SubmissionError as exc:  # a damaged or encrypted zip member: only that file is lost
+            sub.notes.append(f"{exc} It was ignored.")
+            continue
         except OSError as exc:
             sub.notes.append(f"{shown} cannot be read ({text.clean(exc.strerror or exc)}) and was ignored.")
             continue
@@ -642,6 +653,10 @@ def _from_notebook(data: bytes, name: str, fname: str) -> Submission:
     fname = text.name(fname)
     if len(data) > MAX_NOTEBOOK:
         raise SubmissionError(_too_large_notebook(fname, len(data)))
+    values = data.count(b"{") + data.count(b"[")  # an upper bound, counted before parsing
+    if values > MAX_JSON_VALUES:
+        raise SubmissionError(f"{fname} is too large to read: it holds more than {MAX_JSON_VALUES:,} JSON values. "
+                              "Clear its outputs (Kernel > Restart & Clear Output), save it and submit it again.")
     try:
         nb = json.loads(data)
         cells = nb["cells"]
