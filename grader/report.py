@@ -218,8 +218,11 @@ def same_cause(results) -> dict[int, int]:
 
 def same_cause_text(result, primary, title: str | None = None) -> str:
     """What a repeated failure says instead of its full feedback: the cause, and its own first line."""
-    own = (result.output or "").split("\n", 1)[0]
-    return SAME_CAUSE.format(title=title or primary.name) + (f"\n{own}" if own else "")
+    output = result.output or ""
+    own = output.split("\n", 1)[0]
+    at = output.find(PRINTED)  # what its code printed is its own: kept
+    printed = output[at:] if at > 0 else ""
+    return SAME_CAUSE.format(title=title or primary.name) + (f"\n{own}" if own else "") + printed
 
 
 def terminal(report: Report, verbose: bool = False, lang: str = "en", more_hint: str = "-v") -> str:

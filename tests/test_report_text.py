@@ -120,6 +120,17 @@ def test_one_cause_is_reported_once_in_gradescope_results():
         assert t["score"] == 0  # the marker changes the text, never the points
 
 
+def test_a_repeated_failure_keeps_what_its_code_printed():
+    report = chen_like()
+    report.results[3].output += "\nYour code printed:\nFOUND it"
+    tests = rep.to_gradescope(report)["tests"]
+    assert tests[3]["output"].startswith("Same cause as") and "FOUND it" in tests[3]["output"]
+    assert "FOUND it" in rep.terminal(report, verbose=True)
+    from grader.feedback import html
+
+    assert "FOUND it" in html.render(report, "en")
+
+
 def test_different_causes_are_not_grouped():
     report = Report(submission="s", results=[failure("cross_correlation", "test_a"),
                                              failure("cross_correlation", "test_b", hint="another mistake"),

@@ -129,8 +129,10 @@ def check_html(view: CheckView, words: dict, lang: str) -> str:
     if not view.has_body:
         return f'<div class="check">{head}</div>'
     if view.same_as:
+        printed = f'<div class="label">{esc(words["printed"])}</div><pre>{esc(view.printed)}</pre>' \
+            if view.printed else ""
         return (f'<div class="check" id="{esc(view.slug)}">{head}'
-                f'<div class="body st-same"><div class="msg">{rich(view.message)}</div></div></div>')
+                f'<div class="body st-same"><div class="msg">{rich(view.message)}</div>{printed}</div></div>')
     hint = f'<div class="hint"><b>{esc(words["hint"] + words["colon"])}</b> {rich(view.hint)}</div>' \
         if view.hint else ""
     body = [f'<div class="msg">{rich(view.message)}</div>'] if view.message else []

@@ -86,7 +86,10 @@ def check_md(view: CheckView, words: dict, lang: str, picture_path) -> list[str]
         return [line]
     out = [line, ""]
     if view.same_as:
-        return out + [fence(wrap(view.message), "  "), ""]
+        out += [fence(wrap(view.message), "  "), ""]
+        if view.printed:
+            out += [f"  **{md(words['printed'])}**", "", fence(view.printed, "  "), ""]
+        return out
     hint = [f"  > **{md(words['hint'])}{words['colon']}** {md(view.hint)}", ""] if view.hint else []
     if view.message:
         out += [fence(wrap(view.message), "  "), ""]

@@ -133,6 +133,9 @@ def check_view(result, lang: str, primary=None) -> CheckView:
     if primary is not None:  # one bug, reported once: the others only point at it
         from grader.report import SAME_CAUSE
 
+        at = (result.output or "").find(PRINTED)
+        if at > 0:
+            view.printed = result.output[at + len(PRINTED):]
         own = (result.output or "").split("\n", 1)[0]
         view.same_as = i18n.title(primary, lang)
         view.message = i18n.translate(SAME_CAUSE.format(title=primary.name), lang)
