@@ -275,6 +275,7 @@ def load_nbgrader(path: str, assignment: str | None = None) -> ClassData:
                                              max_total=sum(mx for _, _, mx in cells)))
                 continue
             ex = {}
+            checks = autograded_results(path, assignment, student.id)
             for nb_name, cell, mx in cells:
                 try:
                     grade = gb.find_grade(cell, nb_name, assignment, student.id)
@@ -282,9 +283,36 @@ def load_nbgrader(path: str, assignment: str | None = None) -> ClassData:
                     continue
                 ex[cell] = (_float(grade.score), float(mx))
             total = sum(s for s, _ in ex.values())
-            data.students.append(Student(sid(student.id), "graded", total, sum(mx for _, _, mx in cells), ex))
+            data.students.append(Student(sid(student.id), "graded", total, sum(mx for _, _, mx in cells), ex,
+                                         checks or [], {"tests": [], "extra_data": {}} if checks else None))
             del sub
+    # per-check results (mistake codes) when every submission's autograded notebook carries them
+    graded = [s for s in data.students if s.graded]
+    data.per_check = bool(graded) and all(s.checks for s in graded)
+    if not data.per_check:
+        for s in graded:
+            s.checks = []
     return data
+
+
+def autograded_results(gradebook: str, assignment: str, student: str) -> list[CheckResult]:
+    """The per-check results that the sandboxed autograde (grader/integrations/nbgrader_pipeline.py)
+    keeps in ``autograded/<student>/<assignment>/*.ipynb`` beside the gradebook, if any."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(gradebook)), "autograded", student, assignment)
+    checks: list[CheckResult] = []
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".ipynb"))
+    except OSError:
+        return checks
+    for name in names:
+        try:
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                results = json.load(f).get("metadata", {}).get("grader_results")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(results, dict):
+            checks += checks_from_results(results)
+    return checks
 
 
 def load(source: str, *, kind: str | None = None, assignment: str | None = None) -> ClassData:
@@ -409,7 +437,7 @@ def mistakes_by_exercise(data: ClassData) -> dict[str, list[Mistake]]:
                 seen.add((c.module, c.code))
             if c.hint:
                 m.hints[c.hint] += 1
-            m.checks[c.title] += 1
+            m.checks[(c.module, c.function, c.title)] += 1
             if m.example is None or _drawability(c) > _drawability(m.example[1]):
                 m.example = (s.id, c)
     out: dict = defaultdict(list)
@@ -758,7 +786,8 @@ def render(data: ClassData, lang: str = "en", links: dict | None = None, *, star
             inner = []
             for mk in ms:
                 hint = mk.hints.most_common(1)[0][0] if mk.hints else ""
-                checks = ", ".join(t for t, _ in mk.checks.most_common(3))
+                checks = ", ".join(check_title(Item(mod, fn, title, 0.0), lang)
+                                   for (mod, fn, title), _ in mk.checks.most_common(3))
                 example = ""
                 if mk.example is not None:
                     sid, c = mk.example

@@ -82,6 +82,18 @@ def grade_notebook(nb, student: str, seed: int, modules):
         return grade_one(path, seed=seed, modules=modules, zygote=shared_zygote())
 
 
+def insight_results(report) -> dict:
+    """The report as results.json (mistake codes included) for the autograded notebook's metadata,
+    which ``grader insights`` reads beside nbgrader's gradebook; grader tracebacks left out."""
+    from grader.report import to_gradescope
+
+    data = to_gradescope(report)
+    for test in data.get("tests", []):
+        test.get("extra_data", {}).pop("grader_error", None)
+    data.get("extra_data", {}).pop("grader_error", None)
+    return data
+
+
 class SandboxExecute(NbGraderPreprocessor):
     """Stands in for nbgrader's ``Execute``: grade in the sandbox, write outputs, keep scores."""
 
@@ -96,6 +108,7 @@ class SandboxExecute(NbGraderPreprocessor):
             raise RuntimeError(f"the sandboxed grader failed on {info['student']}: {report.error}")
         scores = {m: cell_score(report, m, points[m], self.log) for m in modules}
         resources["grader_scores"] = scores
+        nb.metadata["grader_results"] = insight_results(report)  # per-check results for `grader insights`
         notes = "".join(f"Note: {n}\n" for n in report.notes)
         for cell in nb.cells:
             module = cell.metadata.get("nbgrader", {}).get("grade_id")
