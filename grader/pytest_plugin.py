@@ -74,10 +74,10 @@ def _refusal(config, submission: str) -> str | None:
              and _real(config.rootpath) == root)
     if _inside(_real(os.getcwd()), root):
         where = "the current folder lies in the submission"
-    elif _inside(_real(config.rootpath), root) and not quirk:
-        where = f"pytest's rootdir ({config.rootpath}) lies in the submission"
     elif config.inipath is not None and _inside(_real(config.inipath), root):
         where = f"pytest read its settings from {config.inipath}, inside the submission"
+    elif _inside(_real(config.rootpath), root) and not quirk:
+        where = f"pytest's rootdir ({config.rootpath}) lies in the submission"
     elif os.path.isdir(real) and _conftests(real):
         where = f"the submission contains {os.path.relpath(_conftests(real)[0], real)}"
     else:

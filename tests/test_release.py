@@ -247,7 +247,8 @@ def test_no_right_answer_ships(release):
                 start = text.find(quoted)
                 while start >= 0:
                     after = text[start + len(quoted):].lstrip(" ")
-                    if in_checks:
+                    lookup = text[:start].endswith(("[", ".get(", ".pop("))  # report["key"]: a field's name
+                    if in_checks and not lookup:
                         assert after.startswith(":"), (path, quoted, text[start - 80:start + 80])
                     else:  # elsewhere in the grader: never as an answer
                         assert "correct" not in text[max(0, start - 40):start], (path, quoted)
@@ -275,6 +276,8 @@ def test_min_size(sub):
     """MIN_SIZE"""
     assert sub.constant("MIN_SIZE") == 3, "`MIN_SIZE` should be the size of [1.0, -2.0, 1.0]"
     assert sub.constant("STRONGEST") in ("lines",), "'lines' is right"
+    report = {"diagonal": 1}
+    assert report["diagonal"] and report.get("diagonal")
 '''
 
 
@@ -291,6 +294,7 @@ def test_the_leak_scans_find_what_they_look_for(tmp_path):
     assert "comparison with the right number" in text      # == 3
     assert "'lines' outside a listing" in text             # in ("lines",)
     assert "quotes the answer key 'lines'" in text         # a message
+    assert "leaky.py:19" not in text                       # report["diagonal"] is a lookup
     assert "README.md: \"APPLY_K = 'diagonal\"" in text and "MIN_SIZE is 3" in text
     assert "leaky.py:4:" not in text                       # the listing of all choices is fine
     kernels = kernel_leaks(str(tmp_path), reference_kernels(SOLUTIONS))

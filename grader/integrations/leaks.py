@@ -80,12 +80,28 @@ def _listing_keys(tree: ast.AST) -> set[int]:
     return ids
 
 
+def _lookups(tree: ast.AST) -> set[int]:
+    """ids of strings used to look something up, not as a value: ``d["k"]``, ``d.get("k")``,
+    ``getattr(x, "k")`` (a probe's report may well have a field named like a key)."""
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            ids.add(id(node.slice))
+        elif isinstance(node, ast.Call) and node.args:
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            arg = node.args[0] if name in ("get", "pop", "setdefault") else \
+                (node.args[1] if name in ("getattr", "hasattr") and len(node.args) > 1 else None)
+            if isinstance(arg, ast.Constant):
+                ids.add(id(arg))
+    return ids
+
+
 def _check_code_leaks(path: str, source: str, answers: dict) -> list[str]:
     """A check module that singles out a right answer: the key as a string anywhere but in a
-    listing of all the choices, a quoted key inside a message, a comparison with a right
-    number, or a literal ``correct=``."""
+    listing of all the choices (or as a lookup, ``d["k"]``), a quoted key inside a message, a
+    comparison with a right number, or a literal ``correct=``."""
     tree = ast.parse(source)
-    listed = _listing_keys(tree)
+    listed = _listing_keys(tree) | _lookups(tree)
     keys = {v for v in answers.values() if isinstance(v, str)}
     keys |= {k for v in answers.values() if isinstance(v, (set, frozenset, tuple, list)) for k in v}
     numbers = {v for v in answers.values() if isinstance(v, int) and not isinstance(v, bool)}
