@@ -65,7 +65,7 @@ def _refusal(config, submission: str) -> str | None:
     real = _real(submission)
     if real is None or not os.path.exists(real):
         return None  # the grader reports a missing submission itself
-    root = real if os.path.isdir(real) else os.path.dirname(real)
+    root = real  # a folder, or one .zip / .ipynb file (the folder around it is not the submission)
     where = None
     # ``pytest --submission SUB`` (no ini file above SUB): pytest picks its rootdir before our
     # option is known, taking SUB for a test path, so the rootdir is SUB itself. Harmless when
@@ -95,7 +95,7 @@ def _refusal(config, submission: str) -> str | None:
 def _strip_sys_path(submission: str) -> None:
     """Remove the current folder and anything inside the submission from ``sys.path``."""
     real = _real(submission)
-    root = (real if os.path.isdir(real) else os.path.dirname(real)) if real and os.path.exists(real) else None
+    root = real if real and os.path.exists(real) else None
     cwd = _real(os.getcwd()) if os.path.exists(".") else None
     own = _real(OWN_ROOT)
     kept = []

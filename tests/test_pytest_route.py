@@ -140,3 +140,11 @@ def test_an_ini_file_or_rootdir_in_the_submission_is_refused(tmp_path):
     proc = pytest_route("--submission", sub, "-c", os.path.join(sub, "pytest.ini"), "-k", "cross_correlation",
                         cwd=str(tmp_path))
     assert proc.returncode == pytest.ExitCode.USAGE_ERROR and "settings from" in proc.stderr, proc.stderr
+
+
+def test_a_zip_in_the_current_folder_is_graded(tmp_path):
+    """The folder around a .zip is not the submission: grading it from there is fine."""
+    shutil.copy(os.path.join(REPO, "samples", "chen.zip"), tmp_path / "chen.zip")
+    proc = pytest_route("--submission", "chen.zip", "-q", "-k", "cross_correlation", cwd=str(tmp_path))
+    assert proc.returncode == pytest.ExitCode.TESTS_FAILED, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "cross_correlation" in proc.stdout and "refusing" not in proc.stderr
