@@ -363,6 +363,27 @@ def test_200_mb_notebook_in_one_grade(tmp_path):
     assert peak_mb(proc) < 1024
 
 
+SIGNAL_CELLS = {
+    "blocks_and_loops": "import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\nwhile True:\n    pass\n",
+    "ignores_then_loops": "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n",
+    "blocks_and_sleeps": "import signal, time\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\ntime.sleep(60)\n",
+}
+
+
+@pytest.mark.parametrize("attack", sorted(SIGNAL_CELLS))
+def test_a_cell_that_blocks_sigalrm_costs_only_itself(tmp_path, attack):
+    """Issue 7.12: a cell that blocks or ignores SIGALRM is stopped; the other cells' definitions count."""
+    path = tmp_path / "sig.ipynb"
+    cells = [solution("cross_correlation"), SIGNAL_CELLS[attack]]
+    if attack == "ignores_then_loops":
+        cells.append("while True:\n    pass\n")
+    cells.append(solution("blur_kernel"))
+    write_notebook(path, cells)
+    results, _ = grade_json(path, tmp_path, extra=("--call-timeout", "3"))
+    assert verdicts(results) == {"cross_correlation": "full", "blur_kernel": "full"}, results["output"]
+    assert "CellTimeout" in results["output"]
+
+
 def test_fifo_given_to_grade_does_not_hang(tmp_path):
     """Issue 7.12: `grader grade x.ipynb` on a FIFO is a clear zero."""
     fifo = tmp_path / "x.ipynb"
