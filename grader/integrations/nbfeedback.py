@@ -161,6 +161,13 @@ def feedback(module: str) -> None:
         cells = kernel_cells()
     except RuntimeError as exc:
         raise FeedbackError(str(exc)) from None
+    for needed in ("nbformat", "torch"):
+        try:
+            __import__(needed)
+        except ImportError:
+            raise FeedbackError(f"feedback() needs {needed} in this kernel's environment: run "
+                                f"`%pip install {needed}` (torch: the CPU build, torch==2.13.0) and restart the "
+                                "kernel") from None
     report = grade_cells(cells, module)
     print(exercise_feedback(report, module), end="")
     for note in report.notes:
