@@ -20,6 +20,7 @@ from grader.contract import MODULES
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANGS = ("en", "zh")
+MIN_SECONDS = 0.5  # below this, every call times out: a right answer would score 0
 MAX_SECONDS = 7 * 24 * 3600.0  # longer than any limit makes sense; larger values overflow timers
 MAX_JOBS = 256
 MAX_SEED = 2**63 - 1  # fits SQLite's INTEGER and torch's manual_seed
@@ -64,6 +65,9 @@ def seconds_value(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{one_line(text)!r} is not a number of seconds") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"a time limit must be a positive number of seconds, not {one_line(text)}")
+    if value < MIN_SECONDS:
+        raise argparse.ArgumentTypeError(f"{value:g} s is too short to grade anything (a correct answer would "
+                                         f"time out and score 0); use at least {MIN_SECONDS:g} s")
     if value > MAX_SECONDS:
         raise argparse.ArgumentTypeError(f"{value:g} s is longer than the largest limit allowed ({MAX_SECONDS:g} s)")
     return value
@@ -89,9 +93,11 @@ def module_value(text: str) -> str:
 
 
 def lang_value(text: str) -> str:
-    if text not in LANGS:
+    """en or zh; also as locales write them (zh_CN.UTF-8, zh-CN, EN)."""
+    lang = text.strip().lower().replace("_", "-").split(".")[0].split("-")[0]
+    if lang not in LANGS:
         raise argparse.ArgumentTypeError(f"unknown language {one_line(text)!r}; choose from {', '.join(LANGS)}")
-    return text
+    return lang
 
 
 def assignment_value(text: str) -> str:
@@ -421,7 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     seed = env_seed()
     seed = DEFAULT_SEED if seed is None else seed
-    lang = os.environ.get("GRADER_LANG") or "en"
+    lang = lang_value(os.environ.get("GRADER_LANG") or "en")
 
     def common(p):
         p.add_argument("--seed", type=seed_value, default=seed,

@@ -66,6 +66,8 @@ CASES = [
     (["grade", SOLUTIONS, "--call-timeout", "1e400"], {}, ["--call-timeout"]),
     (["grade", SOLUTIONS, "--call-timeout", "ten"], {}, ["--call-timeout", "ten"]),
     (["grade", SOLUTIONS, "--import-timeout", "-5"], {}, ["--import-timeout"]),
+    (["grade", SOLUTIONS, "--call-timeout", "1e-9"], {}, ["--call-timeout", "too short"]),
+    (["batch", "subs", "--gradebook", "new.db", "--timeout", "0.01"], {}, ["--timeout", "too short"]),
     (["grade", SOLUTIONS, "--submission-timeout", "0"], {}, ["--submission-timeout"]),
     (["grade", SOLUTIONS, "--submission-timeout", "1e12"], {}, ["--submission-timeout"]),
     (["grade", SOLUTIONS, "--only", "nosuchmodule"], {}, ["nosuchmodule", "unknown exercise"]),
@@ -142,6 +144,13 @@ def test_a_mistake_gets_one_line_and_exit_2_before_any_work(scratch, args, env, 
         assert word in lines[0], (word, lines[0])
     assert proc.stdout == ""  # nothing was graded
     assert listing(scratch) == before  # nothing was written
+
+
+def test_languages_as_locales_write_them():
+    from grader.cli import build_parser
+
+    for text, lang in (("zh_CN.UTF-8", "zh"), ("zh-CN", "zh"), ("ZH", "zh"), ("en_US", "en")):
+        assert build_parser().parse_args(["grade", "x", "--lang", text]).lang == lang
 
 
 def test_the_same_seed_resumes_and_regrade_may_change_it(scratch):
