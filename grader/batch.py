@@ -351,6 +351,7 @@ def cmd_export(args) -> int:
         print(f"Wrote feedback for {count} students to {args.feedback}", file=sys.stderr)
     for student, status, error in gradebook.problems(conn):
         first = error.splitlines()[0] if error else ""
-        print(f"note: {student}: {status.replace('_', ' ')}: {first[:200]}", file=sys.stderr)
+        print(text.clean(f"note: {student}: {status.replace('_', ' ')}: {first[:200]}", one_line=True),
+              file=sys.stderr)
     conn.close()
     return 0

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import torch
 
-from grader import fallback
+from grader import fallback, integrity, seeds
 from grader.checking import Outcome, Raised, StudentRaised, StudentStopped, Unavailable, Mismatch, describe
-from grader.client import WorkerDied, WorkerTimeout, Zygote
-from grader.contract import BASE_MODULE, MODULES
+from grader.client import WorkerDied, WorkerMalformed, WorkerTimeout, Zygote
+from grader.contract import BASE_FUNCTION, BASE_MODULE, MODULES
 from grader.submission import Submission
 from grader.worker.protocol import ProtocolError, decode, encode
 
@@ -64,6 +64,10 @@ class SubmissionRun:
         if self.uses_fallback:
             self.notes.append(fallback.NOTE)
         self.cell_report_seen = False
+        self.audit = integrity.audit(submission)
+        if not self.audit.clean:
+            self.notes.append("Integrity: " + "; ".join(f.describe() for f in self.audit.anywhere[:5])
+                              + (f" (and {len(self.audit.anywhere) - 5} more)" if len(self.audit.anywhere) > 5 else ""))
 
     def files(self) -> dict[str, str]:
         files = dict(self.submission.files)
@@ -94,7 +98,7 @@ class SubmissionRun:
             child = self.zygote.spawn(self.limits.for_child())
         except (WorkerTimeout, WorkerDied, OSError) as exc:
             raise RuntimeError(f"the grader could not start a worker: {exc}") from None
-        setup = {"op": "setup", "files": self.files(), "seed": self.seed}
+        setup = {"op": "setup", "files": self.files(), "seed": seeds.derive(self.seed, "setup")}
         load_seconds = self.limits.import_seconds
         if notebook:
             setup.update(cells=self.submission.cells, aliases=self.aliases(),
@@ -106,8 +110,10 @@ class SubmissionRun:
         except WorkerTimeout:
             sub._fail_load(f"{fname} did not finish loading within {load_seconds:g} s "
                            "(an endless loop or a long computation at load time?).")
-        except WorkerDied:
-            sub._fail_load(f"{fname} ended the worker process while loading "
+        except WorkerDied as exc:
+            sub._fail_load(f"{fname}: {WorkerMalformed.MESSAGE} while loading (a forged reply?)."
+                           if isinstance(exc, WorkerMalformed) else
+                           f"{fname} ended the worker process while loading "
                            "(os._exit, a crash, or a memory/CPU/output limit).")
         sub._keep_output(response)
         if response.get("status") != "ok":
@@ -146,7 +152,7 @@ class Sub:
         self.module = module
         self.child = None
         self.unavailable: str | None = None
-        self.check_seed = run.seed
+        self.check_seed = seeds.derive(run.seed, "exercise", module)
         self.calls = 0
         self.captured: list[str] = []
         self.seed_pin: dict | None = None  # set inside `with sub.fixed_seed():`
@@ -207,18 +213,30 @@ class Sub:
         run = self.run
         if not run.submission.has_module(self.module):
             self._fail_load(f"{self.module}.py was not submitted.")
+        findings = run.audit.for_module(self.module)
+        if findings:
+            self.unavailable = None
+            raise Mismatch(run.audit.message(findings, f"the exercise {self.module}"))
+        if self.module == BASE_MODULE and run.uses_fallback:
+            # the grader's own corr2d serves the other exercises; it must never earn corr2d's marks,
+            # however a notebook imports or re-exports it
+            self._fail_load(f"The notebook does not define `{BASE_FUNCTION}` itself (importing it does not count); "
+                            f"write `def {BASE_FUNCTION}(X, K):` in a code cell.")
         child = run.shared_child(self)
         fname = "the notebook" if run.submission.is_notebook else f"{self.module}.py"
         try:
-            response = child.request({"op": "load", "module": self.module, "seed": run.seed},
+            response = child.request({"op": "load", "module": self.module,
+                                      "seed": seeds.derive(run.seed, "load", self.module)},
                                      self._timeout(run.limits.import_seconds))
         except WorkerTimeout:
             run.drop_shared()
             self._fail_load(f"{fname} did not finish importing within {run.limits.import_seconds:g} s "
                             "(an endless loop or a long computation at import time?).")
-        except WorkerDied:
+        except WorkerDied as exc:
             run.drop_shared()
-            self._fail_load(f"{fname} ended the worker process while being imported "
+            self._fail_load(f"{fname}: {WorkerMalformed.MESSAGE} while being imported (a forged reply?)."
+                            if isinstance(exc, WorkerMalformed) else
+                            f"{fname} ended the worker process while being imported "
                             "(os._exit, a crash, or a memory/CPU/output limit).")
         self._keep_output(response)
         run.note_taint(response)
@@ -243,7 +261,7 @@ class Sub:
             raise StudentStopped(f"`{label}` was not run: {self.run.hung[hung_key]}")
         child = self._load()
         self.calls += 1
-        message["seed"] = (self.check_seed * 1009 + self.calls) % (2**31)
+        message["seed"] = seeds.mix(self.check_seed, "call", self.calls)  # the instructor's seed stays here
         if self.seed_pin is not None:  # inside `with sub.fixed_seed():` (see there)
             message["seed"] = self.seed_pin.setdefault("seed", message["seed"])
         try:
@@ -256,9 +274,12 @@ class Sub:
                 self.run.hung[hung_key] = reason
             raise StudentStopped(f"`{label}` did not finish within {self.run.limits.call_seconds:g} s and was "
                                  "stopped (an endless loop, or far too slow?).") from None
-        except WorkerDied:
+        except WorkerDied as exc:
             self.child = None
             self.run.drop_shared()
+            if isinstance(exc, WorkerMalformed):
+                raise StudentStopped(f"`{label}`: {WorkerMalformed.MESSAGE} (a forged or garbled reply); "
+                                     "this check scores 0.") from None
             raise StudentStopped(f"`{label}` ended the worker process (os._exit, a crash, or a "
                                  "memory/CPU/output limit was hit).") from None
         self._keep_output(response)
@@ -307,6 +328,9 @@ class Sub:
 
     def probe(self, probe: str, name: str, **params) -> dict:
         label = f"{name} ({probe})"
+        if not self.run.audit.clean:  # a measurement inside the worker cannot be trusted then
+            raise Mismatch(self.run.audit.message(self.run.audit.anywhere, "this check (it measures, inside the "
+                                                  "worker, how your code computes its result)"))
         payload = {"name": encode(name)}
         payload.update({k: encode(v) for k, v in params.items()})
         response = self._request({"op": "probe", "module": self.module, "probe": probe, "params": payload}, label,
@@ -314,6 +338,10 @@ class Sub:
         if response.get("status") == "raised":
             raised = Raised(response.get("type", "?"), response.get("message", ""), response.get("where"))
             raise StudentRaised(label, raised)
+        if response.get("status") == "integrity":
+            raise Mismatch(f"Integrity: `{label}` could not be measured: {str(response.get('message', ''))[:300]}. "
+                           "The grader measures how your code computes with torch as it was; do not replace "
+                           "torch's, numpy's or Python's own functions.")
         value = self._value(response, label)
         if not isinstance(value, dict):
             raise Mismatch(f"`{label}` returned something unexpected.")

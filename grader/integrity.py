@@ -98,6 +98,7 @@ NAMES_FLAGGED = {
     "compile": "builds code the grader cannot read",
     "breakpoint": "stops the worker",
     "fdopen": "opens the worker's file descriptors",
+    "FileIO": "opens the worker's file descriptors",
     "dup": "copies the worker's file descriptors",
     "dup2": "replaces the worker's file descriptors",
     "sendfile": "writes to the worker's file descriptors",
@@ -221,9 +222,9 @@ def scan_source(source: str, where: str) -> list[Finding]:
                     if text == "modules":
                         why = "sys.modules holds the grader's worker modules"
                     add(node, f"{name}(..., {text!r})", why)
-            if name == "open" and node.args and isinstance(node.args[0], ast.Constant) \
-                    and isinstance(node.args[0].value, int):
-                add(node, "open(<file descriptor>)", "opens the worker's file descriptors (its socket)")
+            if name in ("open", "FileIO") and node.args and _folded(node.args[0]) is None:
+                add(node, f"{name}(<file descriptor or computed path>)",
+                    "opens the worker's file descriptors (its socket)")
         if isinstance(node, (ast.Constant, ast.BinOp, ast.JoinedStr)):
             text = _folded(node)
             if text and len(text) < 200:

@@ -158,6 +158,9 @@ MISTAKES: dict[str, tuple[str, str]] = {
     "matmul/unfold-column-major": ("Windows flattened column by column.", "窗口按列展平了。"),
     "matmul/unfold-window-order": ("Windows listed column by column.", "窗口按列的顺序排列了。"),
     "matmul/unfold-wrong": ("unfold lists the wrong windows (no known pattern).", "unfold 列出的窗口不对（无已知模式）。"),
+    "matmul/not-a-matrix-product": ("corr2d_matmul gets its numbers without a matrix product (corr2d, a "
+                                    "convolution routine, or loops).",
+                                    "corr2d_matmul 的结果不是由矩阵乘法得到的（调用了 corr2d、卷积函数或循环）。"),
     "matmul/corr2d-matmul-wrong": ("corr2d_matmul gives wrong values.", "corr2d_matmul 的数值错误。"),
     "matmul/corr2d-matmul-transposed": ("corr2d_matmul reshapes to (out_w, out_h).",
                                         "corr2d_matmul 重塑成了 (out_w, out_h)。"),

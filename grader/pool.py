@@ -38,7 +38,7 @@ class Grader:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (REPO, env.get("PYTHONPATH")) if p)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "grader.batch_worker", str(slot), str(os.getpid())],
+            [sys.executable, "-P", "-m", "grader.batch_worker", str(slot), str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, close_fds=True, env=env)
         self.buffer = b""
         self.ready = False

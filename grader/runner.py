@@ -13,6 +13,7 @@ import torch
 
 from grader.checking import Mismatch, Partial, StudentStopped, Unavailable
 from grader.contract import BASE_FUNCTION, BASE_MODULE, DEFAULT_SEED, MODULES
+from grader import seeds
 from grader.grading import Limits, SubmissionRun
 from grader.mistakes import other as other_code
 from grader.submission import Submission
@@ -181,8 +182,8 @@ def load_checks(module: str) -> list[Check]:
 
 
 def check_seed(seed: int, module: str, function: str) -> int:
-    digest = hashlib.sha256(f"{seed}:{module}:{function}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+    """The seed of one check: its inputs and the worker's random state come from it, never from ``seed``."""
+    return seeds.derive(seed, "check", module, function)
 
 
 def _first_leaf(exc: BaseException) -> BaseException:
@@ -241,7 +242,7 @@ def run_check(check: Check, sub, seed: int) -> Result:
     if sub.captured:
         from grader.text import clean
 
-        text = clean("".join(sub.captured)[:5000])
+        text = seeds.scrub(clean("".join(sub.captured)[:5000]), seed, DEFAULT_SEED)
         result.output += "\nYour code printed:\n" + (text[:600] + (" [...]" if len(text) > 600 else ""))
     return result
 

@@ -121,6 +121,58 @@ def test_corr2d_matmul_random(sub, rng):
         expect_tensor(got, corr(X, K), call="corr2d_matmul(X, K)", inputs={"X": X, "K": K}, hint=hint)
 
 
+def _squeezed(t) -> torch.Tensor:
+    return t.detach().double().squeeze() if isinstance(t, torch.Tensor) else torch.empty(0)
+
+
+def _same(a: torch.Tensor, b: torch.Tensor) -> bool:
+    return tuple(a.shape) == tuple(b.shape) and bool(torch.allclose(a, b, rtol=1e-4, atol=1e-4))
+
+
+def is_the_product(record: dict, X: torch.Tensor, K: torch.Tensor, expected: torch.Tensor) -> bool:
+    """One recorded matrix product is (windows of X) times (flattened K), or (kernel matrix) times (flattened X)."""
+    operands = [_squeezed(t) for t in record.get("operands", []) if isinstance(t, torch.Tensor)]
+    result = _squeezed(record.get("result"))
+    if result.numel() != expected.numel() or not _same(result.reshape(-1), expected.reshape(-1)):
+        return False
+    pairs = ((windows(X, K.shape), K.double().reshape(-1)),
+             (kernel_matrix_oracle(K, tuple(X.shape)), X.double().reshape(-1)))
+    for matrix, vector in pairs:
+        has_matrix = any(_same(o, matrix) or _same(o, matrix.T) for o in operands)
+        has_vector = any(_same(o, vector) for o in operands)
+        if has_matrix and has_vector:
+            return True
+    return False
+
+
+@points(1)
+@requires("cross_correlation")
+def test_corr2d_matmul_is_a_matrix_product(sub, rng):
+    """corr2d_matmul computes its result with one matrix product (not with corr2d or a convolution routine)"""
+    X, K = randn((5, 6), rng), randn((2, 3), rng)
+    expected = corr(X, K)
+    hint = Hint("matmul/not-a-matrix-product",
+                "Build the (out_h * out_w, k_h * k_w) matrix of windows with your unfold and multiply it by "
+                "K.reshape(-1) with @ (or torch.matmul / torch.mv / torch.einsum); then reshape.")
+    report = sub.probe("method", "corr2d_matmul", args=[X, K])
+    expect_tensor(report["value"], expected, call="corr2d_matmul(X, K)", inputs={"X": X, "K": K}, hint=hint)
+    if not report.get("intact", False):
+        raise Mismatch("Integrity: corr2d_matmul switched off the grader's view of torch operations, so its "
+                       "method cannot be checked.", hint)
+    convolutions = [str(c) for c in report.get("convolutions", [])]
+    if convolutions:
+        raise Mismatch(f"`corr2d_matmul(X, K)` calls {convolutions[0]}: a correlation routine computes the "
+                       "result, not a matrix product.", hint)
+    if report.get("corr2d_calls"):
+        raise Mismatch("`corr2d_matmul(X, K)` calls corr2d: the exercise is to compute the same numbers as one "
+                       "matrix product instead.", hint)
+    records = [r for r in report.get("matmuls", []) if isinstance(r, dict)]
+    if not any(is_the_product(r, X, K, expected) for r in records):
+        seen = ", ".join(sorted({str(r.get("op", "?")) for r in records})) or "none"
+        raise Mismatch("`corr2d_matmul(X, K)` returns the right numbers, but no matrix product of the windows of X "
+                       f"with the flattened kernel produced them (matrix products seen: {seen}).", hint)
+
+
 def kernel_matrix_hint(got, K, input_shape) -> str:
     (n_h, n_w), (k_h, k_w) = input_shape, K.shape
     out_h, out_w = n_h - k_h + 1, n_w - k_w + 1

@@ -109,15 +109,26 @@ def test_via_transposed_kernel_keeps_x(sub, rng):
     report = sub.probe("watch_ops", "via_transposed_kernel", args=[X, K], watch=0)
     expect_tensor(report["value"], corr(X.T, K), call="via_transposed_kernel(X, K)", inputs={"X": X, "K": K},
                   hint=hint_for(report["value"], X, K, "via_transposed_kernel"))
-    used = [op for op in report["ops"] if op in TRANSPOSING]
+    hint = ("Transpose the kernel instead and then the result: find the identity that links "
+            "corr2d(X.T, K) to a cross-correlation of X itself (see IDENTITY).")
+    if not report.get("intact", False):
+        raise Mismatch("Integrity: via_transposed_kernel switched off the grader's view of torch operations, so "
+                       "what it does to X cannot be checked.", hint, code="transpose/transposes-x")
+    # what the function's own code did to X and to every tensor derived from it (not what corr2d does inside)
+    ops = [str(op) for op in report.get("ops", [])]
+    used = [op for op in ops if op in TRANSPOSING] or [str(op) for op in report.get("transposed", [])]
     if used:
         op = used[0]
         shown = op.replace("torch.Tensor.", "X.").replace(".__get__", "") if op.startswith("torch.Tensor.") \
             else f"{op}(X, ...)"
-        raise Mismatch(f"`via_transposed_kernel(X, K)` transposes X (it calls {shown}); the exercise is to "
-                       "get the same numbers without turning the image.",
-                       "Transpose the kernel instead and then the result: find the identity that links "
-                       "corr2d(X.T, K) to a cross-correlation of X itself (see IDENTITY).", code="transpose/transposes-x")
+        raise Mismatch(f"`via_transposed_kernel(X, K)` transposes X (it calls {shown}, on X or on a tensor made "
+                       "from X); the exercise is to get the same numbers without turning the image.",
+                       hint, code="transpose/transposes-x")
+    escapes = [str(op) for op in report.get("escapes", [])]
+    if escapes:
+        raise Mismatch(f"`via_transposed_kernel(X, K)` takes X's entries out of torch ({escapes[0]}), where the "
+                       "grader cannot see whether it transposes them. Pass X to your corr2d as it is.",
+                       hint, code="transpose/transposes-x")
 
 
 @points(1)

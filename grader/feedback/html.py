@@ -11,6 +11,7 @@ import re
 
 from grader.feedback import figures, i18n
 from grader.feedback.view import CheckView, ExerciseView, exercises, fmt, fmt_value, small
+from grader import seeds
 
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC","Microsoft YaHei",
@@ -185,7 +186,7 @@ def render(report, lang: str = "en") -> str:
            f'<span style="font-size:16px;font-weight:400">{esc(words["points"])}</span></div>',
            bar(report.score, report.max_score, state),
            f'<div class="meta" style="margin-top:8px"><span>{esc(i18n.sandbox_line(report.sandbox, lang))}</span>'
-           f'<span>{esc(words["seed"])} {esc(report.seed)}</span>'
+           f'<span>{esc(words["seed"])} {esc(seeds.label(report.seed))}</span>'
            f'<span>{esc(words["time"])} {report.seconds:.1f} {esc(words["seconds"])}</span></div>']
     if words["runtime_note"]:
         top.append(f'<p class="meta">{esc(words["runtime_note"])}</p>')

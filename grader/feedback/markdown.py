@@ -12,6 +12,7 @@ import unicodedata
 from grader.feedback import figures, i18n
 from grader.feedback.view import CheckView, exercises, fmt, fmt_value, small
 from grader.report import wrap
+from grader import seeds
 
 ICON = {"passed": "✅", "partial": "🟠", "failed": "❌", "skipped": "⏭️", "error": "⚠️"}
 
@@ -112,7 +113,7 @@ def render(report, lang: str = "en", path: str | None = None) -> str:
     out = [f"# {md(words['report'])}", "",
            f"**{md(words['submission'])}{c}** {md(report.submission)}  ",
            f"**{md(words['total'])}{c}{fmt(report.score)} / {fmt(report.max_score)} {md(words['points'])}**  ",
-           f"{md(i18n.sandbox_line(report.sandbox, lang))} · {md(words['seed'])} {report.seed} · "
+           f"{md(i18n.sandbox_line(report.sandbox, lang))} · {md(words['seed'])} {seeds.label(report.seed)} · "
            f"{md(words['time'])} {report.seconds:.1f} {md(words['seconds'])}", ""]
     if words["runtime_note"]:
         out += [f"> {md(words['runtime_note'])}", ""]

@@ -413,7 +413,8 @@ def _decode(node, depth: int, budget: list):
 
 # ----------------------------------------------------------------------------- replies
 
-STATUSES = ("ok", "returned", "raised", "missing", "not_callable", "worker_error", "spawned", "pong")
+STATUSES = ("ok", "returned", "raised", "missing", "not_callable", "worker_error", "spawned", "pong",
+            "integrity")  # integrity: a probe refused to measure (the submission replaced what it relies on)
 
 
 def _where(value):
