@@ -1,0 +1,40 @@
+"""A submission that forges or garbles the worker's answers is graded, not retried.
+
+Student code shares the worker child's process and can write raw frames to its socket.
+Whatever arrives (nested 200,000 levels deep, wrong types, too large, trickled), the
+submission scores 0 on what it touched with "the worker sent a malformed answer", its row
+is recorded as graded, and a second batch run does not grade it again.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+
+from tests.helpers import copy_modules, run_grader
+
+HOSTILE = os.path.join(os.path.dirname(__file__), "hostile")
+
+
+def test_malformed_answers_are_the_submissions_and_recorded_once(tmp_path):
+    klass = tmp_path / "class"
+    shutil.copytree(os.path.join(HOSTILE, "malformed_replies"), klass / "mallory",
+                    ignore=shutil.ignore_patterns("expected.json"))
+    copy_modules(str(klass / "ann"), ["cross_correlation", "diagonal_edges"])
+    db = str(tmp_path / "grades.db")
+    args = ("batch", str(klass), "--gradebook", db, "-j", "1", "-q", "--only", "cross_correlation",
+            "diagonal_edges", "transpose_effect")
+    first = run_grader(*args, timeout=600)
+    assert first.returncode == 0, first.stderr[-2000:]
+    with sqlite3.connect(db) as conn:
+        rows = dict(conn.execute("SELECT student, status FROM grades").fetchall())
+        results = conn.execute("SELECT results FROM grades WHERE student = 'mallory'").fetchone()[0]
+        graded_at = conn.execute("SELECT graded_at FROM grades WHERE student = 'mallory'").fetchone()[0]
+    assert rows == {"ann": "graded", "mallory": "graded"}, rows
+    assert "the worker sent a malformed answer" in results
+    assert "Grader error" not in results and "tell your instructor" not in results
+    second = run_grader(*args, timeout=600)
+    assert second.returncode == 0, second.stderr[-2000:]
+    with sqlite3.connect(db) as conn:
+        again = conn.execute("SELECT graded_at FROM grades WHERE student = 'mallory'").fetchone()[0]
+    assert again == graded_at  # not retried
