@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import csv
 import html
+import io
 import json
 import os
 import re
@@ -468,6 +469,9 @@ def test_synthetic_class_of_500(synthetic):
     assert "\u202e" not in text  # a right-to-left override is shown as an escape, not obeyed
     assert "<script>alert" not in text and "&lt;script&gt;alert" in text
     assert not re.search(r"<script[\s>]", text)
+    rows = list(csv.reader(io.StringIO(insights.long_csv(insights.load(db)))))
+    hostile = [r for r in rows if "HYPERLINK" in r[0]]
+    assert hostile and all(r[0].startswith("'=") for r in hostile)  # a spreadsheet shows it, never runs it
     assert text.count('class="student-row"') == 500
     # identical wrong answers are grouped, neutrally
     assert 'id="groups"' in text and re.search(r'class="group" data-size="\d+"', text)
@@ -489,3 +493,17 @@ def test_screenshot_for_the_readme(sample_class, tmp_path):
     if os.environ.get("GRADER_UPDATE_DOCS"):
         shutil.copy(out, os.path.join(REPO, "docs", "insights.png"))
     assert os.path.isfile(os.path.join(REPO, "docs", "insights.png"))
+
+
+def test_bad_sources_get_a_clear_message(tmp_path):
+    missing = run_grader("insights", str(tmp_path / "nothing.db"), "--html", str(tmp_path / "x.html"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    bad = run_grader("insights", str(junk), "--html", str(tmp_path / "x.html"))
+    assert bad.returncode == 2 and "gradebook" in bad.stderr and "Traceback" not in bad.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    none = run_grader("insights", str(empty), "--html", str(tmp_path / "x.html"))
+    assert none.returncode == 2 and "results.json" in none.stderr
+    assert run_grader("insights", str(empty)).returncode == 2  # no output named
