@@ -391,7 +391,7 @@ def test_learn_kernel_recovers_random_kernel(sub, rng):
     eig = np.linalg.eigvalsh(2 * A.T @ A)  # the loss is quadratic in the weight, with this Hessian
     lr_long = float(f"{1.0 / eig[-1]:.3g}")
     contraction = 1.0 - lr_long * eig[0]  # of the error per step, along the slowest direction
-    long = int(min(600, max(20, math.ceil(math.log(1e-7) / math.log(contraction)) + 10)))
+    long = int(min(600, max(20, math.ceil(math.log(1e-6) / math.log(contraction)) + 10)))
     lr3 = float(f"{0.7 / eig[-1]:.3g}")
     inputs = {"X": X, "true kernel": K}
     with sub.fixed_seed():
