@@ -212,11 +212,14 @@ class Child:
         if self.closed:
             raise WorkerDied("the worker was already stopped")
         deadline = time.monotonic() + timeout
+        nonce = secrets.token_hex(12)  # echoed by the worker: a reply forged in advance cannot know it
         try:
             self.sock.settimeout(max(0.05, timeout))
-            send_msg(self.sock, message)
-            reply = recv_msg(self.sock, deadline=deadline)
-            return check_reply(reply, cells=len(message.get("cells") or ()))
+            send_msg(self.sock, {**message, "nonce": nonce})
+            reply = check_reply(recv_msg(self.sock, deadline=deadline), cells=len(message.get("cells") or ()))
+            if reply.get("nonce") != nonce:
+                raise ProtocolError("a reply that does not answer this request")
+            return reply
         except socket.timeout:
             self.kill()
             raise WorkerTimeout(f"no answer within {timeout:g} s") from None

@@ -38,3 +38,36 @@ def test_malformed_answers_are_the_submissions_and_recorded_once(tmp_path):
     with sqlite3.connect(db) as conn:
         again = conn.execute("SELECT graded_at FROM grades WHERE student = 'mallory'").fetchone()[0]
     assert again == graded_at  # not retried
+
+
+def test_a_well_formed_reply_that_does_not_echo_the_request_is_refused():
+    """A reply written in advance by student code (right format, right answer even) cannot
+    know the request's nonce."""
+    import socket
+    import threading
+
+    import pytest
+
+    from grader.client import Child, WorkerMalformed
+    from grader.worker.protocol import recv_msg, send_msg
+
+    class FakeZygote:
+        def send(self, request):
+            pass
+
+    ours, theirs = socket.socketpair()
+
+    def worker(echo: bool):
+        request = recv_msg(theirs)
+        reply = {"status": "returned", "value": {"t": "int", "v": 3}}
+        if echo:
+            reply["nonce"] = request["nonce"]
+        send_msg(theirs, reply)
+
+    threading.Thread(target=worker, args=(True,), daemon=True).start()
+    child = Child(FakeZygote(), 1, ours)
+    assert child.request({"op": "call"}, 5)["value"] == {"t": "int", "v": 3}
+    threading.Thread(target=worker, args=(False,), daemon=True).start()
+    with pytest.raises(WorkerMalformed, match="does not answer this request"):
+        child.request({"op": "call"}, 5)
+    theirs.close()

@@ -444,6 +444,8 @@ def check_reply(obj: dict, cells: int = 10_000) -> dict:
         out["where"] = _where(obj["where"])
     if "output" in obj:
         out["output"] = _text(obj, "output", limit=OUTPUT_CAP)
+    if "nonce" in obj:
+        out["nonce"] = _text(obj, "nonce", limit=64)
     for key in ("output_truncated", "tainted"):
         if key in obj:
             if not isinstance(obj[key], bool):

@@ -553,6 +553,7 @@ class Output:
 
 def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup_dirs=()) -> None:
     os.setsid()
+    echo: dict = {}  # the nonce of the request being answered
     try:
         workdir, facts = isolate(workdir, list(cgroup_dirs))
         os.chdir(workdir)
@@ -570,15 +571,18 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup
                 request = recv_msg(sock, MAX_REQUEST)
             except (EOFError, OSError, protocol.ProtocolError):
                 break
+            nonce = request.get("nonce")
+            echo = {"nonce": nonce} if isinstance(nonce, str) else {}
             response = audit(request, facts) if request.get("op") == "audit" else session.handle(request)
             response.update(output.take())
+            response.update(echo)
             try:
                 send_msg(sock, response, MAX_MESSAGE)
             except protocol.ProtocolError as exc:
-                send_msg(sock, {"status": "worker_error", "message": str(exc)}, MAX_MESSAGE)
+                send_msg(sock, {"status": "worker_error", "message": str(exc), **echo}, MAX_MESSAGE)
     except BaseException:  # noqa: BLE001 - report anything, then end this child only
         try:
-            send_msg(sock, {"status": "worker_error", "message": traceback.format_exc(limit=3)})
+            send_msg(sock, {"status": "worker_error", "message": traceback.format_exc(limit=3), **echo}, MAX_MESSAGE)
         except BaseException:
             pass
     finally:
