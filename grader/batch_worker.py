@@ -81,6 +81,9 @@ def grade_task(task: dict, zygote) -> dict:
 
 def warm_up() -> None:
     """Import torch, the runner and every check module now, while the zygote imports torch too."""
+    import torch
+
+    torch.set_num_threads(1)  # the checks' tensors are tiny: pool threads would only spin and contend
     from grader import report  # noqa: F401
     from grader.contract import MODULES
     from grader.runner import load_checks
