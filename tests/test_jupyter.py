@@ -69,6 +69,7 @@ def test_feedback_in_any_notebook_is_an_inline_check_without_grader_paths(tmp_pa
         assert len(error["traceback"]) == 1, shown
         assert "grader/" not in shown and ".py" not in shown, shown
     assert errors_of(nb.cells[2])[0]["ename"] == "NotAtFullMarks"
+    assert errors_of(nb.cells[3])[0]["ename"] == "UnknownExercise"
     assert "unknown exercise" in errors_of(nb.cells[3])[0]["evalue"]
 
 

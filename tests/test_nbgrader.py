@@ -6,7 +6,8 @@ gradebook's scores must equal ``grader grade`` on the same submitted notebooks:
 
 - alice: the references -> full marks;
 - bob: a wrong diagonal_edges plus a cell patching torch.allclose & co -> diagonal_edges
-  loses its marks, cross_correlation keeps them;
+  loses its marks and the patch raises nothing (the patching code itself may cost the checks
+  that measure how code computes: grader/integrity.py);
 - carol: the references, printing to stderr and warning -> full marks (nbgrader #1904);
 - dave: the references, one feedback cell deleted and another rewritten -> full marks.
 
@@ -190,7 +191,7 @@ def test_release_notebook_holds_the_stubs_not_the_references(course):
 
 @pytest.mark.parametrize("student, expected", [
     ("alice", {"cross_correlation": "full", "diagonal_edges": "full"}),
-    ("bob", {"cross_correlation": "full", "diagonal_edges": "not_full"}),
+    ("bob", {"cross_correlation": "any", "diagonal_edges": "not_full"}),
     ("carol", {"cross_correlation": "full", "diagonal_edges": "full"}),
     ("dave", {"cross_correlation": "full", "diagonal_edges": "full"}),
 ])
@@ -202,7 +203,8 @@ def test_gradebook_matches_grader_grade(course, student, expected):
         assert book[module][0] == pytest.approx(ours[module][0]), (module, book, ours)
         assert book[module][1] == pytest.approx(ours[module][1])
         full = book[module][0] >= book[module][1]
-        assert full == (expected[module] == "full"), (student, module, book[module])
+        if expected[module] != "any":
+            assert full == (expected[module] == "full"), (student, module, book[module])
     if student == "bob":
         assert book["diagonal_edges"][0] == 0
 
@@ -223,6 +225,7 @@ def test_feedback_cells_in_a_student_kernel(course, tmp_path):
     from nbclient import NotebookClient
 
     nb = nbformat.read(course["paths"]["bob"], as_version=4)
+    nb.cells = [c for c in nb.cells if c.source != PATCH_CELL]  # bob's wrong diagonal_edges, without the patch
     NotebookClient(nb, timeout=300, allow_errors=True, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     tests = {grade_id(c): c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}

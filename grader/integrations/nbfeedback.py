@@ -107,8 +107,12 @@ def exercise_feedback(report, module: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-class FeedbackError(Exception):
+class FeedbackError(RuntimeError):
     """feedback() cannot grade here; the message says why (shown without a traceback)."""
+
+
+class UnknownExercise(FeedbackError, ValueError):
+    """feedback() was given a name that is not one of the exercises."""
 
 
 def _short_tracebacks(shell) -> None:
@@ -152,7 +156,7 @@ def feedback(module: str) -> None:
     __tracebackhide__ = True  # noqa: F841 - pytest and IPython hide this frame
     _short_tracebacks(_shell())
     if module not in MODULES:
-        raise FeedbackError(f"unknown exercise {module!r}; choose from {', '.join(MODULES)}")
+        raise UnknownExercise(f"unknown exercise {module!r}; choose from {', '.join(MODULES)}")
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":
         raise FeedbackError("nbgrader autograde ran this cell in the student's kernel: the course's "
                             "nbgrader_config.py (written by `grader nbgrader`) was not loaded, so these scores "
