@@ -33,11 +33,11 @@ MAX_NOTEBOOK = 16 * 1024 * 1024  # one .ipynb file (outputs included)
 MAX_READ = 40 * 1024 * 1024      # everything read from one submission (all notebooks and modules)
 MAX_NOTEBOOKS = 10               # notebooks compared when one folder holds several
 MAX_CELLS = 2000                 # code cells of one notebook
-MAX_ZIP_MEMBERS = 500
+MAX_ZIP_MEMBERS = 5000          # a zipped project with a data folder; members are listed, not read
 MAX_ZIP_FILE = 64 * 1024 * 1024  # the .zip file itself
-MAX_ZIP_DIRECTORY = 4 * 1024 * 1024  # its central directory (500 members with long names need ~200 KB)
-MAX_DIR_ENTRIES = 2000           # entries listed in one folder of a submission
-MAX_TREE_ENTRIES = 10_000        # entries listed in a whole submission folder
+MAX_ZIP_DIRECTORY = 4 * 1024 * 1024  # its central directory (5000 members with long names need ~3 MB)
+MAX_DIR_ENTRIES = 5000           # entries listed in one folder of a submission
+MAX_TREE_ENTRIES = 50_000        # entries listed in a whole submission folder (stat only, nothing read)
 MAX_JSON_VALUES = 1_000_000      # arrays and objects in one notebook's JSON (each costs memory when parsed)
 MAX_DEPTH = 2                    # module files may sit this many folders down
 MAX_SKIPPED_LINE_NOTES = 10      # IPython lines named one by one; then a count
@@ -402,8 +402,11 @@ class _ZipTree(_Tree):
                                           f"{MAX_ZIP_FILE // 2**20} MB). Zip only your exercise files.")
                 # the member count, from the end record, before zipfile lists every member in memory
                 count, directory = _zip_directory(handle)
-                if count > MAX_ZIP_MEMBERS or directory > MAX_ZIP_DIRECTORY:
+                if count > MAX_ZIP_MEMBERS:
                     raise SubmissionError(_too_many_members(shown, count))
+                if directory > MAX_ZIP_DIRECTORY:
+                    raise SubmissionError(f"{shown} lists too many or too long file names ({_mb(directory)} of them). "
+                                          "Zip only the folder with your exercise files.")
             self.archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise SubmissionError(f"{shown} is not a readable zip file ({text.clean(exc, one_line=True)}).") from None
