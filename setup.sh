@@ -37,10 +37,17 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
 fi
 pip install -e ".[notebooks,dev]"
 # `python -m grader` run from inside a submission must get this grader, not a grader.py shipped in it:
-# a .pth line (read after setuptools' editable finder, hence the name) imports the package at start-up.
+# a .pth line loads this checkout's package by its absolute path at interpreter start-up, whatever the
+# current folder or PYTHONPATH holds (and does nothing if that fails).
 .venv/bin/python - <<'PY'
 import pathlib, sysconfig
+package = pathlib.Path("grader").resolve()
+code = ("try:\n import importlib.util as u, sys\n if 'grader' not in sys.modules:\n"
+        f"  s = u.spec_from_file_location('grader', {str(package / '__init__.py')!r}, "
+        f"submodule_search_locations=[{str(package)!r}])\n"
+        "  m = u.module_from_spec(s); sys.modules['grader'] = m; s.loader.exec_module(m)\n"
+        "except Exception:\n sys.modules.pop('grader', None)\n")
 pth = pathlib.Path(sysconfig.get_paths()["purelib"]) / "zz_d2l_conv_grader_first.pth"
-pth.write_text("import grader\n")
+pth.write_text(f"import sys; exec({code!r})\n")
 PY
 echo "setup: ready (.venv/bin/grader)"

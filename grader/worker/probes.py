@@ -26,7 +26,6 @@ from __future__ import annotations
 import builtins
 import sys
 
-import numpy
 import torch
 from torch.overrides import TorchFunctionMode, resolve_name
 
@@ -37,21 +36,25 @@ _getframe = sys._getframe
 _isinstance = builtins.isinstance
 _Tensor = torch.Tensor
 _Module = torch.nn.Module
+_equal = torch.equal
+_ones = torch.ones
+_no_grad = torch.no_grad
+_DisableSubclass = torch._C.DisableTorchFunctionSubclass
+_current_mode = torch.overrides._get_current_function_mode
 
+# What the probes rely on and cannot capture one by one: the tensor and module classes, autograd,
+# the override machinery. torch's and numpy's top-level functions are captured above instead, so a
+# notebook that patches, say, torch.allclose for its own reasons does not stop the measurements.
 WATCHED = {
     "builtins": builtins,
     "sys": sys,
-    "torch": torch,
     "torch.autograd": torch.autograd,
-    "torch.nn": torch.nn,
-    "torch.nn.functional": torch.nn.functional,
     "torch.overrides": torch.overrides,
     "torch.Tensor": torch.Tensor,
     "torch._C.TensorBase": torch._C.TensorBase,
     "torch.nn.Module": torch.nn.Module,
     "torch.nn.Parameter": torch.nn.Parameter,
     "torch.overrides.TorchFunctionMode": TorchFunctionMode,
-    "numpy": numpy,
 }
 IGNORED = {("sys", "modules"), ("sys", "path"), ("sys", "stdout"), ("sys", "stderr"), ("sys", "stdin"),
            ("sys", "displayhook"), ("sys", "excepthook"), ("sys", "path_importer_cache"), ("sys", "last_type"),
@@ -121,7 +124,7 @@ def layer(cls, args=(), set=None, x=None, grad_output=None, input_grad=False, **
     report["parameters"] = [[name, list(p.shape)] for name, p in params.items()]
     report["init"] = {name: p.detach().clone() for name, p in params.items()}
     if set:
-        with torch.no_grad():
+        with _no_grad():
             for name, value in set.items():
                 getattr(net, name).copy_(value)
     if x is None:
@@ -144,7 +147,7 @@ def layer(cls, args=(), set=None, x=None, grad_output=None, input_grad=False, **
 
 def book_loop(cls, steps=10, lr=3e-2, **_):
     """Run the chapter's training loop on ``cls((1, 2))`` fed 4-D tensors; return what it raised."""
-    X = torch.ones((6, 8))
+    X = _ones((6, 8))
     X[:, 2:6] = 0
     Y = X[:, :-1] - X[:, 1:]
     net = cls((1, 2))
@@ -197,7 +200,7 @@ def _tensors(obj, depth=0):
 
 
 def _plain(t):
-    with torch._C.DisableTorchFunctionSubclass():
+    with _DisableSubclass():
         return _Tensor.detach(t).clone().as_subclass(_Tensor)
 
 
@@ -215,7 +218,7 @@ class Recorder(TorchFunctionMode):
         super().__init__()
         self.x = watch
         self.xt = _plain(watch).T.double() if watch is not None and watch.dim() == 2 else None
-        if self.xt is not None and self.xt.shape[0] == self.xt.shape[1] and bool(torch.equal(self.xt, self.xt.T)):
+        if self.xt is not None and self.xt.shape[0] == self.xt.shape[1] and bool(_equal(self.xt, self.xt.T)):
             self.xt = None  # a symmetric X: its transpose cannot be told from X itself
         self.keep = [watch]
         self.from_x = {id(watch)} if watch is not None else set()
@@ -284,9 +287,9 @@ class Recorder(TorchFunctionMode):
         if self.xt is not None:
             for t in outs:
                 if tuple(t.shape) == tuple(self.xt.shape) and t.dtype.is_floating_point and t.numel() > 1:
-                    with torch._C.DisableTorchFunctionSubclass():
+                    with _DisableSubclass():
                         values = _Tensor.detach(t).double()
-                        if bool(torch.equal(values, self.xt)):
+                        if bool(_equal(values, self.xt)):
                             self.transposed.append(name)
 
 
@@ -307,7 +310,7 @@ def _run_recorded(fn, args, watch, exempt_codes, exempt_files):
     recorder.stop_code = _run_recorded.__code__
     with recorder:
         value = fn(*args)
-        intact = torch.overrides._get_current_function_mode() is recorder
+        intact = _current_mode() is recorder
     if _isinstance(value, _Tensor) and type(value) is not _Tensor:
         value = _plain(value)
     return value, recorder, intact
