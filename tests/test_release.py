@@ -47,15 +47,31 @@ def release_files(root: str):
             yield os.path.join(folder, name)
 
 
+# This venv loads its checkout's grader at start-up (a .pth line, see setup.sh): forget it and
+# import the release's own package instead, then run it as ``python -m grader`` would.
+RELEASE_PYTHON = """import runpy, sys
+for name in [n for n in sys.modules if n == "grader" or n.startswith("grader.")]:
+    del sys.modules[name]
+sys.path.insert(0, sys.argv.pop(1))
+import grader
+if sys.argv[1:] == ["--where"]:
+    print(grader.__file__)
+else:
+    sys.argv[0] = "grader"
+    runpy.run_module("grader", run_name="__main__", alter_sys=True)
+"""
+
+
 def self_check(release_dir: str, tmp_path, name: str) -> tuple[dict, str]:
-    """``grader check`` of the release's exercises/, run by the release's own grader."""
+    """``grader check`` of the release's exercises/, run by the release's own grader (its checks
+    and answer keys, or their absence, are the release's; the sandboxed worker is this venv's)."""
     env = dict(os.environ, PYTHONPATH=release_dir)
-    where = subprocess.run([sys.executable, "-c", "import grader; print(grader.__file__)"], cwd=release_dir,
+    where = subprocess.run([sys.executable, "-c", RELEASE_PYTHON, release_dir, "--where"], cwd=release_dir,
                            env=env, capture_output=True, text=True, check=True).stdout.strip()
     assert where == os.path.join(release_dir, "grader", "__init__.py"), where
     out = str(tmp_path / f"{name}.json")
-    proc = subprocess.run([sys.executable, "-m", "grader", "check", "--json", out], cwd=release_dir, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run([sys.executable, "-c", RELEASE_PYTHON, release_dir, "check", "--json", out],
+                          cwd=release_dir, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     with open(out, encoding="utf-8") as f:
         return json.load(f), proc.stdout
