@@ -42,7 +42,7 @@ class Zygote:
 
     def _start(self) -> None:
         self.plan = sandbox.worker_command()
-        self.mode = self.plan.mode  # "bwrap" or "none"; after the audit "users" when that is what protects
+        self._mode = self.plan.mode  # "bwrap" or "none"; after the audit "users" when that is what protects
         self._sandbox = self.plan.mode
         self.audited: dict | None = None
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -72,8 +72,8 @@ class Zygote:
         finally:
             child.close()
         self.audited = facts
-        self.mode, self._sandbox = describe(self.plan, facts, memory_bytes)
-        if self.mode == "none" and facts.get("readable"):
+        self._mode, self._sandbox = describe(self.plan, facts, memory_bytes)
+        if self._mode == "none" and facts.get("readable"):
             print(f"grader: WARNING: sandbox: {self._sandbox}", file=sys.stderr)
         return facts
 
@@ -89,6 +89,12 @@ class Zygote:
             except (WorkerDied, WorkerTimeout, OSError) as exc:
                 self.audited = {"error": str(exc)}
         return self._sandbox
+
+    @property
+    def mode(self) -> str:
+        """"bwrap", "users" (user separation only) or "none", from the audit."""
+        self.sandbox  # noqa: B018 - runs the audit when not done yet
+        return self._mode
 
     def _reply(self, timeout: float) -> dict:
         self.control.settimeout(timeout)
@@ -175,7 +181,9 @@ def describe(plan, facts: dict, memory_bytes: int) -> tuple[str, str]:
               f"memory: {sandbox._gib(memory_bytes)} per process (rlimit; no cgroup here)"]
     if plan.mode == "bwrap" or facts.get("view"):
         bounds.append(f"/tmp: {sandbox._gib(sandbox.TMP_BYTES)}")
-    bounds.append("IPC: own namespace" if facts.get("ipc") else "IPC: objects removed after each submission")
+    bounds.append("IPC: own namespace" if facts.get("ipc") else
+                  "IPC: objects removed after each submission" if facts.get("sweep") else
+                  "IPC: shared (not root)")
     if facts.get("network"):
         bounds.append("network: not cut off")
     if plan.mode != "bwrap" and getattr(plan, "why_not_bwrap", ""):

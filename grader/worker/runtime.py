@@ -202,7 +202,8 @@ def isolate(workdir: str, cgroup_dirs: list[str]) -> tuple[str, dict]:
     namespace (SysV shared memory of one submission never reaches the next), and,
     without bubblewrap, its own view of the file system. Returns the working directory."""
     facts = {"cgroup": Cgroups.join(cgroup_dirs) if cgroup_dirs else False,
-             "ipc": IS_ROOT and unshare(CLONE_NEWIPC | CLONE_NEWUTS), "view": SANDBOXED}
+             "ipc": IS_ROOT and unshare(CLONE_NEWIPC | CLONE_NEWUTS), "view": SANDBOXED,
+             "sweep": IS_ROOT}  # the reaper removes the uid's processes, IPC objects and scratch files
     if IS_ROOT and not SANDBOXED:
         facts["network"] = not unshare(CLONE_NEWNET)  # bubblewrap's own namespace has none either
     if IS_ROOT and not SANDBOXED and VIEW:
