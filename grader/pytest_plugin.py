@@ -11,8 +11,9 @@ may run in it:
   holds either), holds the ini file, contains a ``conftest.py``, or already had a module
   imported from it; it turns conftest loading off altogether (the checks need none), and
   removes the current folder and the submission from ``sys.path`` before any check
-  imports torch or anything else. (A ``pytest.ini`` in the current folder can name
-  plugins that pytest imports before any plugin of ours is loaded: run pytest from
+  imports torch or anything else. (What runs before any plugin is loaded is out of its
+  reach: ``python -m pytest`` imports pytest itself with the current folder first on
+  ``sys.path``, and a ``pytest.ini`` there can name plugins to import. So run pytest from
   outside the submission, as the refusal says.)
 - each check is reported as ``grader check`` reports it: its title, the message and the
   hint, never a traceback into the checks (which would show the check's code).
