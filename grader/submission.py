@@ -534,14 +534,17 @@ def _from_tree(tree: _Tree, name: str, kind: str) -> Submission:
     best = max(parsed, key=lambda p: (len(p[2]), sum(len(s) for _, s in p[1].cells)), default=None)
     if best is not None and (not modules or len(best[2]) > len(modules)):
         nb, sub, defined = best
-        why = f"it defines names of {len(defined)} exercise(s)" if defined else "it is the only notebook"
+        if defined:
+            why = f"it defines names of {len(defined)} exercise(s)"
+        else:
+            why = "it holds the most code" if len(parsed) > 1 else "it is the only notebook"
         others = []
         if modules:
             others.append(f"the module file(s) {', '.join(modules)} ({len(modules)} exercise(s))")
         others += [f"{text.name(o)} ({len(d)} exercise(s))" for o, _, d in parsed if o != nb]
         if others:
             notes.append(f"Graded the notebook {text.name(nb)}{where} because {why}; "
-                         f"not graded: {'; '.join(others)}. Submit one notebook or module files, not both.")
+                         f"not graded: {'; '.join(others)}. Submit one notebook, or module files only.")
         notes += failures
         sub.notes[:0] = notes
         sub.notes = text.cap_notes(sub.notes)
@@ -590,7 +593,7 @@ def _from_tree(tree: _Tree, name: str, kind: str) -> Submission:
                                                            else ""))
         notes.append(f"Graded the module files {graded}{where} because {why}; the notebook(s) "
                      f"{', '.join(text.name(n) for n in notebooks)} were not graded. "
-                     "Submit one notebook or module files, not both.")
+                     "Submit one notebook, or module files only.")
     sub.notes[:0] = notes
     sub.notes = text.cap_notes(sub.notes)
     return sub
