@@ -336,7 +336,7 @@ def check_initial(w0: torch.Tensor, X, Y, call0: str) -> None:
     """steps=0 must not already hold a fitted kernel (a sign of solving without gradient descent)."""
     sol = least_squares(X, Y, tuple(w0.shape))
     if float((w0 - sol).abs().max()) <= 1e-3 * max(1.0, float(sol.abs().max())):
-        raise Mismatch(f"`{call0}` returned {show(w0)}, which already fits Y (it is the least-squares kernel). "
+        raise Mismatch(f"`{call0}` returned\n{show(w0)}\nwhich already fits Y (it is the least-squares kernel). "
                        "With steps=0 no training happens: it must return the layer's random initial weight.",
                        "Learn the kernel by gradient descent from the layer's random initialisation, as the "
                        "chapter does; do not solve for it directly. " + STEP_HINT, code="conv2d/learned-solved-directly")
@@ -356,9 +356,9 @@ def check_steps(got, w0, X, Y, steps, lr, call, call0, inputs) -> None:
                 diagnosis = f" Your result is what {label} would give."
                 break
     raise Mismatch(
-        f"`{call}` returned {show(got)}; expected {show(want)}: {steps} gradient-descent step"
+        f"`{call}` returned\n{show(got)}\nexpected\n{show(want)}\nthat is, {steps} gradient-descent step"
         f"{'s' if steps != 1 else ''} of lr {lr:.4g} on ((net(X) - Y) ** 2).sum() (bias held at 0) from the "
-        f"initial weight {show(w0)}, which `{call0}` returned under the same random state.{diagnosis}",
+        f"initial weight\n{show(w0)}\nwhich `{call0}` returned under the same random state.{diagnosis}",
         STEP_HINT, {"call": call, "expected": want, "got": got, "inputs": inputs},
         code="conv2d/learning-mean-loss" if "mean" in diagnosis else
         ("conv2d/learning-step-count" if diagnosis else "conv2d/learning-wrong"))
@@ -402,8 +402,9 @@ def test_learn_kernel_recovers_random_kernel(sub, rng):
                 (long, lr_long, *learn(sub, X, Y, k_shape, steps=long, lr=lr_long))]
     check_initial(w0, X, Y, call0)
     if not bool(torch.equal(w0, w0_lr)):
-        raise Mismatch(f"`{call0}` returned {show(w0)} but `{call0_lr}` returned {show(w0_lr)} under the same "
+        raise Mismatch(f"`{call0}` returned\n{show(w0)}\nbut `{call0_lr}` returned\n{show(w0_lr)}\nunder the same "
                        "random state: with steps=0 the learning rate plays no part, and both must return the "
-                       "layer's initial weight.", STEP_HINT, code="conv2d/learning-init-depends-on-lr")
+                       "layer's initial weight. (Does the loop run once more than `steps`?)", STEP_HINT,
+                       code="conv2d/learning-init-depends-on-lr")
     for steps, lr, got, call in runs:
         check_steps(got, w0, X, Y, steps, lr, call, call0, inputs)
