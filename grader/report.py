@@ -200,15 +200,23 @@ SAME_CAUSE = "Same cause as “{title}” (the first failing check of this exerc
 def same_cause(results) -> dict[int, int]:
     """Index of a failing check -> index of the first failing check of its exercise that it repeats.
 
-    Two failures repeat each other when the checks' diagnosis of what is wrong (the hint,
-    read off the wrong values) is the same: one bug, reported once, the others marked.
+    Two failures repeat each other when the checks' diagnosis of what is wrong is the same: the
+    same mistake code (grader/mistakes.py; not the general ones such as "not implemented yet",
+    which different functions share) or, without one, the same hint, read off the wrong values.
+    One bug, reported once, the others marked.
     """
     first: dict[tuple, int] = {}
     out: dict[int, int] = {}
     for i, r in enumerate(results):
-        if r.score >= r.max_score or r.status != "failed" or not r.hint:
+        if r.score >= r.max_score or r.status != "failed":
             continue
-        key = (r.module, r.hint.strip())
+        code = getattr(r, "code", None)
+        if code and not code.startswith("general/") and not code.endswith("/other"):
+            key = (r.module, "code", code)
+        elif r.hint:
+            key = (r.module, "hint", r.hint.strip())
+        else:
+            continue
         if key in first:
             out[i] = first[key]
         else:

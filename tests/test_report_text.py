@@ -131,6 +131,17 @@ def test_a_repeated_failure_keeps_what_its_code_printed():
     assert "FOUND it" in html.render(report, "en")
 
 
+def test_one_mistake_code_is_one_cause_even_with_different_hint_values():
+    a, b = failure("correlation_as_matmul", "test_a", hint="n_w = 7"), failure("correlation_as_matmul", "test_b",
+                                                                                hint="n_w = 5")
+    a.code = b.code = "matmul/kernel-matrix-stride"
+    c = failure("correlation_as_matmul", "test_c", hint="n_w = 5")
+    c.code = "general/not-implemented"
+    d = failure("correlation_as_matmul", "test_d", hint="n_w = 9")
+    d.code = "general/not-implemented"
+    assert rep.same_cause([a, b, c, d]) == {1: 0}
+
+
 def test_different_causes_are_not_grouped():
     report = Report(submission="s", results=[failure("cross_correlation", "test_a"),
                                              failure("cross_correlation", "test_b", hint="another mistake"),
