@@ -107,3 +107,16 @@ def test_a_stale_font_cache_is_rebuilt(monkeypatch):
     monkeypatch.setattr(figures, "_CJK_CHOICE", [])
     assert figures.cjk_font() in figures.CJK_FONTS
     assert calls == [False]
+
+
+def test_without_a_chinese_font_the_zh_report_says_why_pictures_are_in_english(monkeypatch):
+    if not figures.available():
+        pytest.skip("matplotlib is not installed")
+    monkeypatch.setattr(figures, "_CJK_CHOICE", [None])
+    t = torch.arange(4.0).reshape(2, 2)
+    r = Result("cross_correlation", "test_book_examples", "t", 0.0, 1.0, "failed", "wrong")
+    r.data = {"call": "corr2d(X, K)", "expected": t, "got": t + 1, "inputs": {}}
+    zh = html.render(Report(submission="s", results=[r]), "zh")
+    assert "fonts-noto-cjk" in zh
+    assert figures.labels("zh") == figures.labels("en")
+    assert "fonts-noto-cjk" not in html.render(Report(submission="s", results=[r]), "en")

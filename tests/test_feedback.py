@@ -336,6 +336,9 @@ def test_every_message_and_hint_has_a_chinese_translation():
     assert len(templates) > 150
     missing = sorted(t for t in templates if t not in zh_messages.MESSAGES and t not in zh_messages.NOT_PROSE)
     assert not missing, "add to grader/feedback/zh_messages.py MESSAGES:\n" + "\n".join(map(repr, missing))
+    stale = sorted(k for k in zh_messages.MESSAGES if k not in templates)
+    assert not stale, "remove from grader/feedback/zh_messages.py (no check says it any more):\n" + \
+        "\n".join(map(repr, stale))
 
 
 def _messages():

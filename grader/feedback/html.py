@@ -114,8 +114,11 @@ def data_block(view: CheckView, words: dict, lang: str) -> str:
         note = "" if figures.available() else f'<p class="meta">{esc(words["no_picture"])}</p>'
         return numbers + note
     src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    caption = words["picture_caption"]
+    if words["no_cjk_font"] and figures.cjk_font() is None:  # the clear fallback: say why titles are English
+        caption += " " + words["no_cjk_font"]
     out = (f'<div class="label">{esc(words["picture"])}</div><div class="pic">'
-           f'<img alt="{esc(data["call"])}" src="{src}"><p>{esc(words["picture_caption"])}</p></div>')
+           f'<img alt="{esc(data["call"])}" src="{src}"><p>{esc(caption)}</p></div>')
     if numbers:
         out += f"<details><summary>{esc(words['numbers'])}</summary>{numbers}</details>"
     return out

@@ -56,6 +56,7 @@ UI = {
         "not_read": "The submission could not be read",
         "grader_failed": "The grader failed",
         "no_picture": "(pictures need matplotlib, which is not installed)",
+        "no_cjk_font": "",
         "runtime_note": "",
         "mark": {"full": "PASS", "some": "PART", "none": "----"},
         "short": {"passed": "ok", "failed": "failed", "skipped": "skipped", "error": "error"},
@@ -106,6 +107,7 @@ UI = {
         "not_read": "无法读取这份提交",
         "grader_failed": "评分程序出错",
         "no_picture": "（绘图需要 matplotlib，但它没有安装）",
+        "no_cjk_font": "（本机没有中文字体，图中的标题用英文显示；安装 Noto CJK 字体（Debian/Ubuntu：fonts-noto-cjk）后即显示中文。）",
         "runtime_note": "说明：界面、检查项标题、提示和评分信息都已译成中文；其中的数值、代码，"
                         "以及你的代码自己抛出的异常信息保持原样。",
         "mark": {"full": "满分", "some": "部分", "none": "----"},

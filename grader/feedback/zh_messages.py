@@ -349,10 +349,6 @@ MESSAGES = {
         '`{}` 返回的是 {}，它是 torch.Tensor 的子类；请返回普通的 torch.Tensor。',
     '`{}` returned something the grader cannot read ({}).':
         '`{}` 返回了评分程序无法读取的东西（{}）。',
-    "`{}` returned {} but `{}` returned {} under the same random state: with steps=0 the learning rate plays no part, and both must return the layer's initial weight.":
-        '`{}` 返回了 {}，但在相同的随机状态下 `{}` 返回了 {}：steps=0 时学习率不起作用，两者都必须返回层的初始权重。',
-    "`{}` returned {}, which already fits Y (it is the least-squares kernel). With steps=0 no training happens: it must return the layer's random initial weight.":
-        '`{}` 返回了 {}，它已经拟合了 Y（这是最小二乘解）。steps=0 时不进行训练：必须返回层的随机初始权重。',
     '`{}` returned {}; expected a 2-D torch.Tensor.':
         '`{}` 返回了 {}；期望是二维 torch.Tensor。',
     '`{}` returned {}; expected a torch.Tensor of shape ({}, {}).':
@@ -367,8 +363,6 @@ MESSAGES = {
         '`{}` 返回了 {}；期望它抛出 ValueError（有效的模式是 {}）。',
     '`{}` returned {}; expected the learned weight as a torch.Tensor.':
         '`{}` 返回了 {}；期望学到的权重是 torch.Tensor。',
-    '`{}` returned {}; expected {}: {} gradient-descent step{} of lr {} on ((net(X) - Y) ** 2).sum() (bias held at 0) from the initial weight {}, which `{}` returned under the same random state.{}':
-        '`{0}` 返回了 {1}；期望是 {2}：从初始权重 {6}（即相同随机状态下 `{7}` 返回的值）出发，以 lr {5} 对 ((net(X) - Y) ** 2).sum()（偏置固定为 0）做 {3} 步梯度下降。{8}',
     '`{}` should be a function, but it is {}.':
         '`{}` 应该是函数，但它是 {}。',
     '`{}` with X and K requiring grad returned a tensor that does not require grad: the result is cut off from X and K, so backward() cannot reach them.':
@@ -553,6 +547,12 @@ MESSAGES = {
         '执行 {1}.backward(G) 之后的 {0}.grad',
     '{}: grader error':
         '{}：评分程序错误',
+    "`{}` returned\n{}\nbut `{}` returned\n{}\nunder the same random state: with steps=0 the learning rate plays no part, and both must return the layer's initial weight. (Does the loop run once more than `steps`?)":
+        '`{}` 返回了\n{}\n但 `{}` 返回了\n{}\n（在相同的随机状态下）：steps=0 时学习率不起作用，两者都必须返回层的初始权重。（循环是不是比 `steps` 多跑了一次？）',
+    '`{}` returned\n{}\nexpected\n{}\nthat is, {} gradient-descent step{} of lr {} on ((net(X) - Y) ** 2).sum() (bias held at 0) from the initial weight\n{}\nwhich `{}` returned under the same random state.{}':
+        '`{}` 返回了\n{}\n期望\n{}\n即以 lr {2} 对 ((net(X) - Y) ** 2).sum()（偏置固定为 0）做 {0} 步梯度下降，出发点是初始权重\n{}\n它是相同随机状态下 `{}` 返回的值。{}',
+    "`{}` returned\n{}\nwhich already fits Y (it is the least-squares kernel). With steps=0 no training happens: it must return the layer's random initial weight.":
+        '`{}` 返回了\n{}\n它已经拟合了 Y（这是最小二乘解）。steps=0 时不进行训练：必须返回层的随机初始权重。',
 }
 
 # Code or developer-facing text found by the same search: nothing to translate.
