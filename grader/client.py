@@ -178,6 +178,8 @@ def describe(plan, facts: dict, memory_bytes: int) -> tuple[str, str]:
     readable = [str(p) for p in facts.get("readable") or []]
     separated = isinstance(facts.get("uid"), int) and facts["uid"] != 0 and facts["uid"] != os.geteuid()
     bounds = [plan.bounds(memory_bytes) if facts.get("cgroup") else
+              f"memory: {sandbox._gib(memory_bytes)} per submission (no cgroup here: summed by the worker "
+              "four times a second) and per process (rlimit)" if facts.get("sweep") else
               f"memory: {sandbox._gib(memory_bytes)} per process (rlimit; no cgroup here)"]
     if plan.mode == "bwrap" or facts.get("view"):
         bounds.append(f"/tmp: {sandbox._gib(sandbox.TMP_BYTES)}")

@@ -365,9 +365,46 @@ class Reaper:
         os.close(self.acks)
 
 
+WATCH_SECONDS = 0.25
+
+
+def private_memory(uids: set[int]) -> dict[int, int]:
+    """Bytes each of ``uids`` holds privately, all its processes together (pages shared with the
+    zygote are not counted): the per-submission bound where no memory cgroup can be made."""
+    usage: dict[int, int] = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                uid = next(int(line.split()[1]) for line in f if line.startswith("Uid:"))
+            if uid not in uids:
+                continue
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                private = sum(int(line.split()[1]) for line in f
+                              if line.startswith(("Private_Clean:", "Private_Dirty:", "Swap:")))
+        except (OSError, StopIteration, ValueError, IndexError):
+            continue
+        usage[uid] = usage.get(uid, 0) + private * 1024
+    return usage
+
+
+def watch_memory(children: dict, reaper) -> None:
+    """Kill every process of a child whose uid holds more than its memory budget in total."""
+    live = {c["uid"]: c for c in children.values() if c["uid"] and not c["over"]}
+    if not live:
+        return
+    for uid, used in private_memory(set(live)).items():
+        child = live[uid]
+        if used > child["memory"]:
+            child["over"] = True
+            reaper.kill(uid)
+
+
 def zygote() -> None:
     reaper = Reaper() if IS_ROOT else None  # without bubblewrap too: a uid of its own is the only handle
     cgroups = Cgroups(CGROUPS) if IS_ROOT and CGROUPS else None
+    watchdog = reaper is not None and cgroups is None  # no cgroup: the zygote sums each uid's memory itself
     preload()
     control = socket.socket(fileno=0)
     children: dict[int, dict] = {}  # id -> {"pid", "uid", "dir"}
@@ -383,7 +420,9 @@ def zygote() -> None:
                 break
         if cgroups is not None and cgroups.pending:
             cgroups.sweep()
-        ready, _, _ = select.select([control], [], [], 0.5)
+        if watchdog and children:
+            watch_memory(children, reaper)
+        ready, _, _ = select.select([control], [], [], WATCH_SECONDS if watchdog and children else 0.5)
         if not ready:
             continue
         try:
@@ -413,7 +452,8 @@ def zygote() -> None:
                 os._exit(0)  # pragma: no cover - child_main never returns
             for fd in fds:
                 os.close(fd)
-            children[child_id] = {"pid": pid, "uid": uid, "dir": workdir, "cgroups": groups}
+            children[child_id] = {"pid": pid, "uid": uid, "dir": workdir, "cgroups": groups,
+                                  "memory": int(limits.get("memory_bytes", 1 << 30)), "over": False}
             control.sendall(json.dumps({"op": "spawned", "id": child_id}).encode())
         elif op in ("kill", "done"):
             child = children.pop(int(request["id"]), None)
