@@ -380,7 +380,10 @@ def test_a_cell_that_blocks_sigalrm_costs_only_itself(tmp_path, attack):
     cells.append(solution("blur_kernel"))
     write_notebook(path, cells)
     results, _ = grade_json(path, tmp_path, extra=("--call-timeout", "3"))
-    assert verdicts(results) == {"cross_correlation": "full", "blur_kernel": "full"}, results["output"]
+    got = verdicts(results)
+    # the cells before and after it count (before the fix: 0 on both); `import signal` itself is for the
+    # integrity audit to judge, which may withhold the points that rest on worker-side measurements
+    assert got["blur_kernel"] == "full" and got["cross_correlation"] in ("full", "partial"), results["output"]
     assert "CellTimeout" in results["output"]
 
 
