@@ -38,11 +38,14 @@ fi
 pip install -e ".[notebooks,dev]"
 # `python -m grader` run from inside a submission must get this grader, not a grader.py shipped in it:
 # a .pth line loads this checkout's package by its absolute path at interpreter start-up, whatever the
-# current folder or PYTHONPATH holds (and does nothing if that fails).
+# current folder holds (unless PYTHONPATH names another grader on purpose; it does nothing if that fails).
 .venv/bin/python - <<'PY'
 import pathlib, sysconfig
 package = pathlib.Path("grader").resolve()
-code = ("try:\n import importlib.util as u, sys\n if 'grader' not in sys.modules:\n"
+code = ("try:\n import importlib.util as u, os, sys\n"
+        " chosen = [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p and "
+        "(os.path.isdir(os.path.join(p, 'grader')) or os.path.isfile(os.path.join(p, 'grader.py')))]\n"
+        " if 'grader' not in sys.modules and not chosen:\n"
         f"  s = u.spec_from_file_location('grader', {str(package / '__init__.py')!r}, "
         f"submodule_search_locations=[{str(package)!r}])\n"
         "  m = u.module_from_spec(s); sys.modules['grader'] = m; s.loader.exec_module(m)\n"

@@ -264,7 +264,7 @@ def test_python_m_grader_inside_a_submission_ignores_its_modules(tmp_path):
                                   "import json, sys\njson.dump({'score': 102, 'tests': []}, "
                                   "open(sys.argv[-1], 'w'))\nraise SystemExit(0)\n", encoding="utf-8")
     out = tmp_path / "results.json"
-    env = dict(os.environ, PYTHONPATH=str(sub))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     proc = subprocess.run([sys.executable, "-m", "grader", "grade", ".", "--json", str(out), "--only",
                            "diagonal_edges"], cwd=sub, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
