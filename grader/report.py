@@ -177,18 +177,53 @@ def clip(text: str, max_lines: int = MAX_LINES, more: str = "") -> str:
     return "\n".join(out)
 
 
-def wrap(text: str, width: int = WIDTH) -> str:
-    """Long text lines wrapped (continuations indented); tensor rows are left whole."""
-    import textwrap
+def columns(text: str) -> int:
+    """Columns a string takes in a terminal (Chinese characters take two)."""
+    import unicodedata
 
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap_line(line: str, width: int, indent: str) -> list[str]:
+    """Greedy wrap by display columns: at spaces, or between two wide (Chinese) characters."""
+    import re
+    import unicodedata
+
+    tokens = re.findall(r"\S+\s*|\s+", line)
+    pieces = []
+    for token in tokens:  # a token of Chinese text may break between any two of its characters
+        if any(unicodedata.east_asian_width(c) in "WF" for c in token):
+            pieces += re.findall(r"[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+\s*|.\s*", token)
+        else:
+            pieces.append(token)
+    out, current = [], ""
+    for piece in pieces:
+        while columns(piece.rstrip()) > width - columns(indent):  # a word longer than a line
+            room = width - columns(indent) - columns(current)
+            if room <= 0:
+                out.append(current.rstrip())
+                current = indent
+                continue
+            out.append((current + piece[:room]).rstrip())
+            piece, current = piece[room:], indent
+        if current.strip() and columns(current + piece.rstrip()) > width:
+            out.append(current.rstrip())
+            current = indent
+        current += piece
+    if current.strip():
+        out.append(current.rstrip())
+    return out or [line]
+
+
+def wrap(text: str, width: int = WIDTH) -> str:
+    """Long text lines wrapped by display width (continuations indented); tensor rows are left whole."""
     out = []
     for line in text.split("\n"):
-        if len(line) <= width or line.startswith("["):
+        if columns(line) <= width or line.startswith("["):
             out.append(line)
         else:
             indent = "  " if not line.startswith(" ") else line[:len(line) - len(line.lstrip())] + "  "
-            out += textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=True,
-                                 break_on_hyphens=False) or [line]
+            out += _wrap_line(line, width, indent)
     return "\n".join(out)
 
 

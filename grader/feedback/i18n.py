@@ -257,6 +257,8 @@ def _line(line: str) -> str:
         line = pattern.sub(repl, line)
     line = _messages(line)
     line = _INPUTS.sub(lambda m: f"（输入 {m.group(1)}）", line)
+    if line.startswith("Integrity: "):  # a note listing the integrity findings
+        line = "完整性：" + line[len("Integrity: "):]
     return ("跳过：" if skipped else "") + line
 
 

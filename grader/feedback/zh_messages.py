@@ -1,7 +1,7 @@
 """Chinese for the checks' messages and hints, keyed by the English template as the code writes it.
 
 A key is the text of a string or f-string in grader/checks/*.py, grader/checking.py,
-grader/grading.py or grader/runner.py, with ``{}`` where the f-string inserts a value.
+grader/grading.py, grader/runner.py or grader/integrity.py, with ``{}`` where the f-string inserts a value.
 Line by line (a key and its translation have the same lines), ``{}`` in the translation takes
 the line's values in order and ``{k}`` the k-th value of the line (0-based), for another word order.
 tests/test_feedback.py fails for any message or hint of the checks that has no entry here:
@@ -553,10 +553,119 @@ MESSAGES = {
         '`{}` 返回了\n{}\n期望\n{}\n即以 lr {2} 对 ((net(X) - Y) ** 2).sum()（偏置固定为 0）做 {0} 步梯度下降，出发点是初始权重\n{}\n它是相同随机状态下 `{}` 返回的值。{}',
     "`{}` returned\n{}\nwhich already fits Y (it is the least-squares kernel). With steps=0 no training happens: it must return the layer's random initial weight.":
         '`{}` 返回了\n{}\n它已经拟合了 Y（这是最小二乘解）。steps=0 时不进行训练：必须返回层的随机初始权重。',
+    'Integrity: {} scores 0 because the submission contains code that can reach into the grader: {}{}. None of this is needed for the exercises; remove it. (Instructors: the finding is listed in the report; regrade by hand if it is harmless.)':
+        '完整性：{} 得 0 分，因为这份提交含有可能伸进评分程序内部的代码：{}{}。练习完全用不到这些；请删掉它们。（老师：这一发现已列在报告中；如果无害，请手动重新评分。）',
+    "a module of the grader's worker":
+        '评分程序工作进程的一个模块',
+    "a second process can write to the grader's socket":
+        '另一个进程可以向评分程序的套接字写数据',
+    "a thread keeps running after the grader's call returns":
+        '评分程序的调用返回后仍有线程在运行',
+    'builds code the grader cannot read':
+        '构造评分程序无法读取的代码',
+    "cffi can rewrite the worker's memory":
+        'cffi 可以改写工作进程的内存',
+    'compiles arbitrary code':
+        '编译任意代码',
+    "copies the worker's file descriptors":
+        '复制工作进程的文件描述符',
+    "ctypes can rewrite the worker's memory":
+        'ctypes 可以改写工作进程的内存',
+    "finds the grader's classes":
+        '查找评分程序的类',
+    "importlib can load the grader's modules or re-export the grader's corr2d":
+        'importlib 可以加载评分程序的模块，或转手导出评分程序的 corr2d',
+    'imports modules by computed names':
+        '按计算出的名称导入模块',
+    "inspect can walk the grader's stack frames":
+        'inspect 可以遍历评分程序的栈帧',
+    "installs a profiler over the grader's code":
+        '在评分程序的代码上安装性能分析器',
+    "installs a tracer over the grader's code":
+        '在评分程序的代码上安装跟踪器',
+    'interactive interpreters run arbitrary code':
+        '交互式解释器会运行任意代码',
+    "intercepts the grader's torch operations":
+        '拦截评分程序的 torch 运算',
+    'marshal builds code objects':
+        'marshal 会构造代码对象',
+    "mmap can map the worker's memory":
+        'mmap 可以映射工作进程的内存',
+    'nested too deeply for the grader to read':
+        '嵌套太深，评分程序无法读取',
+    "opens the worker's file descriptors (its socket)":
+        '打开工作进程的文件描述符（它的套接字）',
+    "reaches the interpreter's builtins":
+        '访问解释器的内置对象',
+    'reads the closures of functions it did not write':
+        '读取不是它自己写的函数的闭包',
+    'reads the globals of functions it did not write':
+        '读取不是它自己写的函数的全局变量',
+    "reads the grader's allocations":
+        '读取评分程序分配的对象',
+    "reads the grader's builtins":
+        '读取评分程序的内置对象',
+    "reads the grader's frames":
+        '读取评分程序的栈帧',
+    "reads the grader's globals":
+        '读取评分程序的全局变量',
+    "reads the grader's locals":
+        '读取评分程序的局部变量',
+    "reads the grader's observation of torch operations":
+        '读取评分程序对 torch 运算的观察记录',
+    "reads the grader's profiler":
+        '读取评分程序的性能分析器',
+    "reads the grader's tracer":
+        '读取评分程序的跟踪器',
+    "reads the worker's process or files":
+        '读取工作进程的进程信息或文件',
+    "replaces the worker's file descriptors":
+        '替换工作进程的文件描述符',
+    'rewrites code objects':
+        '改写代码对象',
+    'runs code the grader cannot read':
+        '运行评分程序无法读取的代码',
+    "signals interrupt the grader's own handlers":
+        '信号会打断评分程序自己的处理函数',
+    'signals processes':
+        '向进程发送信号',
+    "starts processes that outlive the grader's call":
+        '启动在评分程序的调用结束后仍存活的进程',
+    'stops the worker':
+        '终止工作进程',
+    "switches off the grader's observation of torch operations":
+        '关闭评分程序对 torch 运算的观察',
+    "sys.modules holds the grader's worker modules":
+        'sys.modules 里有评分程序工作进程的模块',
+    "the garbage collector can hand out the grader's own objects":
+        '垃圾回收器可以交出评分程序自己的对象',
+    'the grader itself':
+        '评分程序本身',
+    "the worker's main module is the grader's":
+        '工作进程的主模块属于评分程序',
+    "the worker's socket carries its answers to the grader":
+        '工作进程的套接字负责把答案传给评分程序',
+    "torch's C internals, below what the grader observes":
+        'torch 的 C 内部实现，在评分程序的观察范围之下',
+    'types builds code and function objects':
+        'types 会构造代码对象和函数对象',
+    "unpickling can run arbitrary code in the grader's objects":
+        '反序列化（unpickle）可以在评分程序的对象中运行任意代码',
+    "walks the grader's stack frames":
+        '遍历评分程序的栈帧',
+    "writes raw bytes to the worker's file descriptors (its socket)":
+        '向工作进程的文件描述符（它的套接字）写入原始字节',
+    "writes to the worker's file descriptors":
+        '向工作进程的文件描述符写数据',
 }
 
 # Code or developer-facing text found by the same search: nothing to translate.
 NOT_PROSE = {
+    'from os import {}',
+    'from sys import modules',
+    'from {} import ...',
+    'from {} import {}',
+    '{}(<file descriptor or computed path>)',
     '\nYour code printed:\n',
     'corr2d(X.T, K) == -corr2d(X, K)',
     'corr2d(X.T, K) == corr2d(X, K).T',
