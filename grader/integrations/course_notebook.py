@@ -86,7 +86,10 @@ def statement(source: str, number: int, module: str, points: float) -> str:
     doc = ast.get_docstring(ast.parse(source)) or module
     title, _, rest = doc.partition("\n")
     mentions = bool(IMPORT_SPAN.search(rest)) or "import corr2d" in source
-    rest = IMPORT_SPAN.sub("`corr2d`", rest)  # the exercise files import it; a notebook cell cannot
+    # the exercise files import it; a notebook cell cannot: say so in each language's part
+    english, zh_head, chinese = rest.partition("\n中文\n")
+    rest = IMPORT_SPAN.sub("`corr2d` (in this notebook it is already defined: use it directly, no import)", english) \
+        + zh_head + IMPORT_SPAN.sub("`corr2d`（在本 notebook 中它已经定义好了：直接使用，无需 import）", chinese)
     note = f"\n\n{IN_THIS_NOTEBOOK}" if mentions else ""
     return (f"## Exercise {number}: {title.strip()}\n\n"
             f"*Module `{module}.py`, {points:g} points.*\n\n{rest.strip()}{note}\n")
