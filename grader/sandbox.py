@@ -2,11 +2,21 @@
 
 The bubblewrap view holds only what the worker needs to import torch and friends:
 the system libraries, the Python installation and its site-packages (read-only),
-the worker's own directory, and a private ``/tmp``. The reference solutions, the
-checks, the gradebook, report paths and other submissions are never mounted; if
-the grader package itself lies under a mounted prefix it is hidden by an empty
-tmpfs. No network (own namespace), own PID/IPC/UTS namespaces, and the worker dies
-with the grader.
+the worker's own directory, and a private, size-limited ``/tmp``. The reference
+solutions, the checks, the gradebook, report paths and other submissions are never
+mounted; if the grader package itself lies under a mounted prefix it is hidden by an
+empty tmpfs. No network (own namespace), own PID/IPC/UTS namespaces, and the worker
+dies with the grader.
+
+Without bubblewrap, as root, each worker child builds the same kind of view itself
+(``runtime.build_view``: a mount namespace, read-only binds, ``chroot``) from
+``view_spec``, before it becomes its own unprivileged user; where it may not mount
+(a container without CAP_SYS_ADMIN) only file modes protect, and the audit says
+whether they do (``grader.client.Zygote.audit``).
+
+Per submission, where the machine allows it (root, cgroup v2 with the memory
+controller or v1's memory hierarchy): one memory and pids cgroup per child, made by
+the zygote inside a directory made here (``make_cgroups``) and bound into the sandbox.
 """
 from __future__ import annotations
 
