@@ -6,8 +6,8 @@ gradebook's scores must equal ``grader grade`` on the same submitted notebooks:
 
 - alice: the references -> full marks;
 - bob: a wrong diagonal_edges plus a cell patching torch.allclose & co -> diagonal_edges
-  loses its marks and the patch raises nothing (the patching code itself may cost the checks
-  that measure how code computes: grader/integrity.py);
+  loses its marks, cross_correlation keeps them (the probes hold their own references to
+  torch.equal and friends, so patching them neither raises a score nor stops a measurement);
 - carol: the references, printing to stderr and warning -> full marks (nbgrader #1904);
 - dave: the references, one feedback cell deleted and another rewritten -> full marks.
 
@@ -191,7 +191,7 @@ def test_release_notebook_holds_the_stubs_not_the_references(course):
 
 @pytest.mark.parametrize("student, expected", [
     ("alice", {"cross_correlation": "full", "diagonal_edges": "full"}),
-    ("bob", {"cross_correlation": "any", "diagonal_edges": "not_full"}),
+    ("bob", {"cross_correlation": "full", "diagonal_edges": "not_full"}),
     ("carol", {"cross_correlation": "full", "diagonal_edges": "full"}),
     ("dave", {"cross_correlation": "full", "diagonal_edges": "full"}),
 ])
