@@ -327,6 +327,8 @@ def worker_command() -> Plan:
         cmd = [sys.executable, *runtime_args, os.path.join(WORKER_DIR, "runtime.py"), "--zygote"]
         return Plan(cmd, env, "none", cgroups, bwrap_probe()[2])
     cmd = _bwrap_base(path)
+    if cgroups and cgroups["version"] == 2:  # v2 lets no process join a cgroup outside its cgroup namespace
+        cmd.remove("--unshare-cgroup-try")
     env = worker_env("bwrap")
     inside: dict = {}
     if cgroups:  # the zygote makes one cgroup per child in a directory bound into the sandbox

@@ -391,7 +391,7 @@ def private_memory(uids: set[int]) -> dict[int, int]:
 
 def watch_memory(children: dict, reaper) -> None:
     """Kill every process of a child whose uid holds more than its memory budget in total."""
-    live = {c["uid"]: c for c in children.values() if c["uid"] and not c["over"]}
+    live = {c["uid"]: c for c in children.values() if c["uid"] and not c["over"] and not c["cgroups"]}
     if not live:
         return
     for uid, used in private_memory(set(live)).items():
@@ -404,7 +404,7 @@ def watch_memory(children: dict, reaper) -> None:
 def zygote() -> None:
     reaper = Reaper() if IS_ROOT else None  # without bubblewrap too: a uid of its own is the only handle
     cgroups = Cgroups(CGROUPS) if IS_ROOT and CGROUPS else None
-    watchdog = reaper is not None and cgroups is None  # no cgroup: the zygote sums each uid's memory itself
+    watchdog = reaper is not None  # for children without a cgroup, the zygote sums each uid's memory itself
     preload()
     control = socket.socket(fileno=0)
     children: dict[int, dict] = {}  # id -> {"pid", "uid", "dir"}
@@ -420,9 +420,10 @@ def zygote() -> None:
                 break
         if cgroups is not None and cgroups.pending:
             cgroups.sweep()
-        if watchdog and children:
+        watching = watchdog and any(not c["cgroups"] for c in children.values())
+        if watching:
             watch_memory(children, reaper)
-        ready, _, _ = select.select([control], [], [], WATCH_SECONDS if watchdog and children else 0.5)
+        ready, _, _ = select.select([control], [], [], WATCH_SECONDS if watching else 0.5)
         if not ready:
             continue
         try:
@@ -592,11 +593,43 @@ class Output:
         return {"output": text[:OUTPUT_CAP], "output_truncated": truncated}
 
 
+LEFTOVER_BYTES = 256 << 20  # what one exercise may leave charged to the child before the next gets a fresh one
+
+
+class Leftovers:
+    """What student code leaves behind outside its own process, which the next exercise served
+    by this child would inherit: memory still charged to the child's cgroup (files in /tmp,
+    shared memory, processes), and SysV shared memory segments of its uid. Either marks the
+    reply "tainted", so that the next exercise gets a fresh child (cgroup, IPC namespace)."""
+
+    def __init__(self, cgroup_dirs: list[str]):
+        self.usage = None
+        for d in cgroup_dirs:  # opened as root: the cgroup's files are not the child uid's to open
+            for name in ("memory.usage_in_bytes", "memory.current"):
+                try:
+                    self.usage = os.open(os.path.join(d, name), os.O_RDONLY)
+                    break
+                except OSError:
+                    pass
+
+    def __call__(self) -> bool:
+        try:
+            if self.usage is not None and int(os.pread(self.usage, 64, 0)) > LEFTOVER_BYTES:
+                return True
+            uid = os.geteuid()
+            with open("/proc/sysvipc/shm") as f:
+                header, *rows = [line.split() for line in f]
+            return any(dict(zip(header, row)).get("uid") == str(uid) for row in rows)
+        except (OSError, ValueError):
+            return self.usage is not None  # its own cgroup file is gone or garbled: do not trust this child
+
+
 def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup_dirs=()) -> None:
     os.setsid()
     echo: dict = {}  # the nonce of the request being answered
     try:
         workdir, facts = isolate(workdir, list(cgroup_dirs))
+        leftovers = Leftovers(list(cgroup_dirs))
         os.chdir(workdir)
         output = Output(workdir)
         set_limits(limits)
@@ -615,6 +648,8 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup
             nonce = request.get("nonce")
             echo = {"nonce": nonce} if isinstance(nonce, str) else {}
             response = audit(request, facts) if request.get("op") == "audit" else session.handle(request)
+            if request.get("op") in ("load", "call", "get", "probe") and not response.get("tainted") and leftovers():
+                response["tainted"] = True
             response.update(output.take())
             response.update(echo)
             try:
