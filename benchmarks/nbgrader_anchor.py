@@ -1,6 +1,6 @@
 """This grader against plain nbgrader, side by side, on the same student notebooks.
 
-    .venv/bin/python benchmarks/nbgrader_anchor.py [--sizes 10 30] [--jobs J] [--cold 3]
+    .venv/bin/python benchmarks/nbgrader_anchor.py [--sizes 10 30] [--jobs J] [--cold 3] [--repeat 2]
                                                    [--no-nbgrader] [--no-folders] [--keep DIR]
 
 It builds, in a temporary folder:
@@ -17,7 +17,8 @@ It builds, in a temporary folder:
 
 Then, in this one run, for each size N of ``--sizes`` (alternating which tool goes first):
 ``nbgrader autograde conv`` on N notebooks, ``grader batch`` on the same N notebooks, and
-``grader batch`` on N module folders; it prints wall times, the per-submission marginal cost
+``grader batch`` on N module folders (each ``--repeat`` times, the fastest counting: other work
+on the machine only ever adds time); it prints wall times, the per-submission marginal cost
 (the slope between the smallest and the largest size), the ratio, and the peak of the summed
 memory of each tool's process tree (RSS summed over its processes, and PSS, which counts pages
 shared between the zygote and its forked children once; sampled from /proc every 0.2 s), per
@@ -445,6 +446,12 @@ def expected_verdicts(wrong) -> dict[str, bool]:
 
 # ----------------------------------------------------------------------------- the run
 
+def verdict(marginal: float, target: float) -> str:
+    if marginal <= 0:
+        return "not measured: the larger class finished first (the machine's other work; try --repeat 3)"
+    return "met" if marginal <= target else "NOT met"
+
+
 def slope(times: dict[int, float]) -> float | None:
     sizes = sorted(times)
     if len(sizes) < 2:
@@ -459,6 +466,9 @@ def main() -> None:
                              "between the smallest and the largest")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="grader batch --jobs (default: CPUs)")
     parser.add_argument("--cold", type=int, default=3, help="cold grades and bare torch imports (median)")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="grader batch runs per size and kind; the fastest counts (default 2: a shared "
+                             "machine only ever adds time). nbgrader runs once per size")
     parser.add_argument("--no-nbgrader", action="store_true", help="skip plain nbgrader (our side only)")
     parser.add_argument("--no-folders", action="store_true", help="skip the module-folder batches")
     parser.add_argument("--keep", metavar="DIR", help="build in DIR (must not exist) and keep it")
@@ -516,15 +526,17 @@ def main() -> None:
                       f"{mem.processes} processes  [{load}]")
 
             def grader_run(kind, folder, label):
-                book = os.path.join(tmp, f"grades-{kind}-{n}.db")
-                t, mem, load = timed([os.path.join(BIN, "grader"), "batch", folder, "--gradebook", book, "-q",
-                                      "--seed", str(SEED), "--jobs", str(args.jobs)], tmp)
-                wall[kind][n] = t
-                memory[f"{kind} N={n}"] = (mem.rss, mem.pss, mem.processes)
-                print(f"  N={n:3d}  grader batch ({label}){' ' * (14 - len(label))}    {t:7.1f} s  "
-                      f"{t / n:6.2f} s/sub  peak RSS {mem.rss / 2**20:5.2f} GB, PSS {mem.pss / 2**20:5.2f} GB "
-                      f"over {mem.processes} processes, per parallel grader RSS "
-                      f"{mem.rss / 2**20 / args.jobs:.2f} GB, PSS {mem.pss / 2**20 / args.jobs:.2f} GB  [{load}]")
+                for r in range(max(1, args.repeat)):
+                    book = os.path.join(tmp, f"grades-{kind}-{n}-{r}.db")
+                    t, mem, load = timed([os.path.join(BIN, "grader"), "batch", folder, "--gradebook", book, "-q",
+                                          "--seed", str(SEED), "--jobs", str(args.jobs)], tmp)
+                    wall[kind][n] = min(t, wall[kind].get(n, t))
+                    old = memory.get(f"{kind} N={n}", (0, 0, 0))
+                    memory[f"{kind} N={n}"] = max(old, (mem.rss, mem.pss, mem.processes))
+                    print(f"  N={n:3d}  grader batch ({label}){' ' * (14 - len(label))}    {t:7.1f} s  "
+                          f"{t / n:6.2f} s/sub  peak RSS {mem.rss / 2**20:5.2f} GB, PSS {mem.pss / 2**20:5.2f} GB "
+                          f"over {mem.processes} processes, per parallel grader RSS "
+                          f"{mem.rss / 2**20 / args.jobs:.2f} GB, PSS {mem.pss / 2**20 / args.jobs:.2f} GB  [{load}]")
                 return book
 
             order = ["nbgrader", "grader"] if turn % 2 == 0 else ["grader", "nbgrader"]
@@ -600,9 +612,9 @@ def main() -> None:
             print(f"  {largest} notebooks in <= 1/20 of plain nbgrader's time: {g:.1f} s vs {p:.1f} s = 1/{p / g:.1f}"
                   f"  {'met' if p / g >= 20 else 'NOT met'}")
         if sg is not None:
-            print(f"  per extra notebook <= 0.15 s: {sg:.3f} s  {'met' if sg <= 0.15 else 'NOT met'}")
+            print(f"  per extra notebook <= 0.15 s: {sg:.3f} s  {verdict(sg, 0.15)}")
         if sd is not None:
-            print(f"  per extra module folder <= 0.1 s: {sd:.3f} s  {'met' if sd <= 0.1 else 'NOT met'}")
+            print(f"  per extra module folder <= 0.1 s: {sd:.3f} s  {verdict(sd, 0.1)}")
         ratio = statistics.median(cold) / statistics.median(bare)
         print(f"  cold grade <= 1.5x bare import torch: {ratio:.2f}x  {'met' if ratio <= 1.5 else 'NOT met'}")
         rss, pss, _ = (v / 2**20 / args.jobs for v in memory.get(f"grader_nb N={largest}", (0, 0, 0)))
@@ -617,9 +629,10 @@ def main() -> None:
             for line in disagreements:
                 print("  " + line)
         else:
-            print("both tools agree on every exercise of every notebook"
+            print(("this grader's verdicts" if args.no_nbgrader else
+                   "both tools agree on every exercise of every notebook")
                   + ("" if args.no_folders else "; the module folders get the same verdicts")
-                  + ", and every verdict is the one the variant intended")
+                  + ("; every verdict is the one the variant intended"))
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
