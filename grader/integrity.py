@@ -172,6 +172,21 @@ def scan_source(source: str, where: str) -> list[Finding]:
         nodes = list(ast.walk(tree))
     except RecursionError:
         return [Finding(where, 0, "nesting", "nested too deeply for the grader to read")]
+    imported = {alias.asname or alias.name.split(".")[0] for node in nodes if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {"builtins", "__builtins__"}
+    for node in nodes:  # a module's namespace read by computed names hides what is taken from it
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+            target = node.args[0]
+            if node.func.id == "vars" and isinstance(target, ast.Name) and target.id in imported:
+                add(node, f"vars({target.id})", "reads a module's namespace by computed names")
+            if node.func.id in ("getattr", "setattr", "delattr") and len(node.args) >= 2 \
+                    and isinstance(target, ast.Name) and target.id in imported and _folded(node.args[1]) is None:
+                add(node, f"{node.func.id}({target.id}, <computed name>)",
+                    "reaches a module's attributes by computed names")
+        if isinstance(node, ast.Attribute) and node.attr in ("__dict__", "__getattribute__") \
+                and isinstance(node.value, ast.Name) and node.value.id in imported:
+            add(node, f"{node.value.id}.{node.attr}", "reads a module's namespace by computed names")
     for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:

@@ -281,6 +281,9 @@ def test_python_m_grader_inside_a_submission_ignores_its_modules(tmp_path):
     "import torch\ntorch._C._DisableTorchFunction", "import torch\nwith torch.overrides.TorchFunctionMode(): pass",
     "import os\nos.write(3, b'x')", "import sys\nsys.modules['probes']", "exec('x = 1')",
     "open('/proc/self/mem', 'rb')", "import __main__", "f = (lambda: 0).__globals__",
+    "import os\nw = vars(os)[''.join(('wr', 'ite'))]", "import os\nw = os.__dict__['wri' + 'te']",
+    "import os\nname = 'wr' + chr(105) + 'te'\nw = getattr(os, name)",
+    "for fd in range(3, 9):\n    open(fd, 'wb').write(b'x')",
 ])
 def test_scan_flags_ways_into_the_worker(source):
     assert scan_source(source, "m.py"), source
