@@ -185,11 +185,43 @@ def need_existing(path: str, what: str) -> None:
         raise UsageError(f"{what} {shown(path)} does not exist")
 
 
+def not_regular(path: str) -> str | None:
+    """What ``path`` is when it exists and is not a plain file (a symlink, device, FIFO, socket, folder).
+
+    Outputs are written to a temporary file renamed over the target: such a target would be
+    replaced (as root, ``--json /dev/null`` would replace the system's /dev/null) or, for a FIFO,
+    block forever. So they are refused, never followed."""
+    import stat
+
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:  # absent, or under a file (ENOTDIR): whether it can be made is judged elsewhere
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
 def need_output_file(path: str, option: str) -> None:
-    """``path`` can be written as a file: not a folder, and its folder exists or can be made and is writable."""
+    """``path`` can be written as a file: absent or a regular file (never a folder, device, FIFO,
+    socket or symbolic link), and its folder exists or can be made and is writable."""
     need_name(path, option)
-    if os.path.isdir(path):
+    what = not_regular(path)
+    if what == "a folder":
         raise UsageError(f"{option} {shown(path)} is a folder; give a file name")
+    if what:
+        raise UsageError(f"{option} {shown(path)} exists and is {what}, not a regular file; "
+                         "it would be replaced: give a file name")
     if os.path.exists(path):
         why = _probe(os.path.dirname(os.path.abspath(path)))
         if why is None:
@@ -294,6 +326,10 @@ def validate(args) -> None:
             need_existing(args.submission, "the submission")
         submission = args.submission if command == "grade" else (args.folder or "exercises")
         need_apart({"--json": args.json, "--report": args.report}, {"the submission": submission})
+        for option, path in (("--json", args.json), ("--report", args.report)):
+            if path and inside(path, submission):
+                raise UsageError(f"{option} {shown(path)} is inside the submission {shown(submission)}: it would "
+                                 "overwrite or add to what is graded; write it elsewhere")
         if args.json:
             need_output_file(args.json, "--json")
         if args.report:
@@ -331,6 +367,24 @@ def validate(args) -> None:
         need_output_file(args.zip, "the autograder zip")
     elif command == "release":
         need_output_dir(args.out_dir, "OUT_DIR", empty=True)
+    elif command == "insights":
+        need_existing(args.source, "the source")
+        outputs = {"--html": args.html, "--long": args.long}
+        need_apart(outputs, {"the source": args.source})
+        for option, path in outputs.items():
+            if path:
+                if inside(path, args.source):
+                    raise UsageError(f"{option} {shown(path)} is inside the source {shown(args.source)}: "
+                                     "it would be read as results; write it elsewhere")
+                need_output_file(path, option)
+        if args.html and not args.no_reports:
+            stem = os.path.splitext(os.path.basename(args.html))[0]
+            folder = os.path.join(os.path.dirname(os.path.abspath(args.html)), f"{stem}-reports")
+            if inside(args.source, folder):
+                raise UsageError(f"--html {shown(args.html)}: its reports folder {shown(folder)} holds the source")
+            if os.path.lexists(folder) and not_regular(folder) != "a folder":
+                raise UsageError(f"--html {shown(args.html)}: {shown(folder)} (where the students' reports go) "
+                                 "exists and is not a folder")
 
 
 def _modules(only):

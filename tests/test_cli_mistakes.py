@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import subprocess
 
 import pytest
@@ -80,6 +81,29 @@ CASES = [
     (["grade", SOLUTIONS, "--report", "report.txt"], {}, ["report.txt", ".html"]),
     (["grade", SOLUTIONS, "--report", "/proc/report.html"], {}, ["/proc/report.html"]),
     (["check", SOLUTIONS, "--report", "full"], {}, ["full"]),
+    # outputs that exist and are not regular files: a temporary file renamed over them would replace
+    # them (as root, --json /dev/null replaced the system's /dev/null), and a FIFO would block forever
+    (["export", "graded.db", "--csv", "null"], {}, ["null", "device"]),
+    (["export", "graded.db", "--csv", "fifo"], {}, ["fifo", "FIFO"]),
+    (["export", "graded.db", "--csv", "link.csv"], {}, ["link.csv", "symbolic link"]),
+    (["grade", SOLUTIONS, "--json", "null"], {}, ["null", "device"]),
+    (["grade", SOLUTIONS, "--json", "link.csv"], {}, ["link.csv", "symbolic link"]),
+    (["grade", SOLUTIONS, "--report", "fifo.html"], {}, ["fifo.html", "FIFO"]),
+    (["gradescope", "link.zip"], {}, ["link.zip", "symbolic link"]),
+    # outputs inside the submission would overwrite (or add to) what is graded
+    (["grade", "sub", "--json", "sub/cross_correlation.py"], {}, ["sub/cross_correlation.py", "inside the submission"]),
+    (["grade", "sub", "--report", "sub/report.md"], {}, ["sub/report.md", "inside the submission"]),
+    (["check", "sub", "--json", "sub/r.json"], {}, ["sub/r.json", "inside the submission"]),
+    # insights: outputs never an input, never each other, never a folder or an unwritable place
+    (["insights", "graded.db", "--html", "graded.db", "--no-reports"], {}, ["graded.db", "overwritten"]),
+    (["insights", "graded.db", "--long", "graded.db"], {}, ["graded.db", "overwritten"]),
+    (["insights", "graded.db", "--html", "same.out", "--long", "same.out"], {}, ["same.out", "overwritten"]),
+    (["insights", "graded.db", "--html", "full"], {}, ["full", "folder"]),
+    (["insights", "graded.db", "--long", "full"], {}, ["full", "folder"]),
+    (["insights", "graded.db", "--html", "/proc/x.html"], {}, ["/proc/x.html"]),
+    (["insights", "graded.db", "--long", "null"], {}, ["null", "device"]),
+    (["insights", "graded.db", "--html", "link.csv"], {}, ["link.csv", "symbolic link"]),
+    (["insights", "missing.db", "--html", "x.html"], {}, ["missing.db", "does not exist"]),
     # integrations
     (["nbgrader", "afile.txt"], {}, ["afile.txt", "not a folder"]),
     (["nbgrader", "/proc/course"], {}, ["/proc"]),
@@ -109,6 +133,17 @@ def scratch(tmp_path_factory):
     (root / "full" / "keep.txt").write_text("x")
     (root / "subs").mkdir()
     (root / "subs" / "ada").mkdir()
+    (root / "sub").mkdir()
+    (root / "sub" / "cross_correlation.py").write_text("def corr2d(X, K):\n    return X\n")
+    (root / "empty.txt").write_text("")
+    (root / "link.csv").symlink_to(root / "afile.txt")
+    (root / "link.zip").symlink_to(root / "afile.txt")
+    os.mkfifo(root / "fifo")
+    os.mkfifo(root / "fifo.html")
+    try:  # a private device node like /dev/null (never the real one); needs root
+        os.mknod(root / "null", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except OSError:
+        os.mkfifo(root / "null")  # its cases then check the FIFO message's path
     conn = sqlite3.connect(root / "nbgrader.db")
     conn.executescript("CREATE TABLE assignment (id TEXT); CREATE TABLE student (id TEXT); "
                        "CREATE TABLE grade (id TEXT);")
@@ -141,6 +176,8 @@ def test_a_mistake_gets_one_line_and_exit_2_before_any_work(scratch, args, env, 
     assert "Traceback" not in proc.stderr and "Error:" not in proc.stderr
     assert lines[0].startswith("grader"), lines[0]
     for word in words:
+        if word == "device" and not stat.S_ISCHR(os.lstat(scratch / "null").st_mode):
+            word = "FIFO"  # not root: no device node could be made
         assert word in lines[0], (word, lines[0])
     assert proc.stdout == ""  # nothing was graded
     assert listing(scratch) == before  # nothing was written
@@ -164,3 +201,4 @@ def test_the_same_seed_resumes_and_regrade_may_change_it(scratch):
         validate(build_parser().parse_args(argv))
     with pytest.raises(UsageError, match="seed 11"):
         validate(build_parser().parse_args(["batch", subs, "--gradebook", db, "--seed", "12"]))
+
