@@ -9,6 +9,7 @@ called again in this submission.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from dataclasses import dataclass
 
@@ -65,6 +66,9 @@ class SubmissionRun:
             self.notes.append(fallback.NOTE)
         self.cell_report_seen = False
         self.audit = integrity.audit(submission)
+        if os.environ.get("GRADER_INTEGRITY_SCAN") == "off":  # the project's tests of the runtime defences only
+            self.audit = integrity.Audit({}, [])
+            self.notes.append("Integrity scan switched off (GRADER_INTEGRITY_SCAN=off).")
         if not self.audit.clean:
             self.notes.append("Integrity: " + "; ".join(f.describe() for f in self.audit.anywhere[:5])
                               + (f" (and {len(self.audit.anywhere) - 5} more)" if len(self.audit.anywhere) > 5 else ""))

@@ -25,19 +25,15 @@ from grader.submission import NAMES, Submission
 
 # modules whose import alone is a way into the worker's internals
 MODULES_FLAGGED = {
-    "gc": "the garbage collector can hand out the grader's own objects",
     "ctypes": "ctypes can rewrite the worker's memory",
     "_ctypes": "ctypes can rewrite the worker's memory",
     "cffi": "cffi can rewrite the worker's memory",
-    "inspect": "inspect can walk the grader's stack frames",
-    "importlib": "importlib can load the grader's modules or re-export the grader's corr2d",
     "__main__": "the worker's main module is the grader's",
     "probes": "a module of the grader's worker",
     "session": "a module of the grader's worker",
     "protocol": "a module of the grader's worker",
     "notebook": "a module of the grader's worker",
     "runtime": "a module of the grader's worker",
-    "grader": "the grader itself",
     "socket": "the worker's socket carries its answers to the grader",
     "mmap": "mmap can map the worker's memory",
     "faulthandler": "reads the grader's frames",
@@ -76,6 +72,18 @@ NAMES_FLAGGED = {
     "__subclasses__": "finds the grader's classes",
     "__traceback__": "walks the grader's stack frames",
     "get_objects": "the garbage collector can hand out the grader's own objects",
+    "currentframe": "walks the grader's stack frames",
+    "stack": None,  # inspect.stack only, below
+    "getouterframes": "walks the grader's stack frames",
+    "getinnerframes": "walks the grader's stack frames",
+    "getframeinfo": "walks the grader's stack frames",
+    "getgeneratorlocals": "reads the grader's locals",
+    "getclosurevars": "reads the closures of functions it did not write",
+    "attrgetter": "reaches attributes by computed names",
+    "methodcaller": "reaches methods by computed names",
+    "__getattribute__": "reaches attributes by computed names",
+    "__dict__": "reads namespaces by computed names",
+    "_getframemodulename": "walks the grader's stack frames",
     "get_referrers": "the garbage collector can hand out the grader's own objects",
     "get_referents": "the garbage collector can hand out the grader's own objects",
     "modules": None,  # only as sys.modules, see below
@@ -153,8 +161,23 @@ def _folded(node):
         if left is not None and right is not None:
             return left + right
     if isinstance(node, ast.JoinedStr):
-        return "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        if all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in node.values):
+            return "".join(v.value for v in node.values)
+        return None  # formatted at run time: computed
     return None
+
+
+def _string_built(node) -> bool:
+    """A path expression that can only be a string: os.path.join(...), an f-string, str + str."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.Call):
+        dotted = _dotted(node.func)
+        return dotted.endswith(("path.join", "path.abspath", "path.dirname", "path.expanduser")) or dotted in (
+            "str", "Path", "pathlib.Path")
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+        return _string_built(node.left) or _folded(node.left) is not None
+    return False
 
 
 def scan_source(source: str, where: str) -> list[Finding]:
@@ -220,6 +243,8 @@ def scan_source(source: str, where: str) -> list[Finding]:
             elif node.attr in ("kill", "killpg", "fork", "forkpty", "dup", "dup2", "fdopen", "sendfile",
                                "pwrite", "writev") and not dotted.startswith("os."):
                 why = None
+            elif node.attr in ("stack", "trace") and dotted.startswith("inspect."):
+                why = "walks the grader's stack frames"
             elif node.attr in OS_CALLS and dotted == f"os.{node.attr}":
                 why = OS_CALLS[node.attr]
             elif node.attr in ("compile", "eval", "exec"):
@@ -237,12 +262,15 @@ def scan_source(source: str, where: str) -> list[Finding]:
             name = fn.id if isinstance(fn, ast.Name) else (fn.attr if isinstance(fn, ast.Attribute) else "")
             if name in ("getattr", "setattr", "delattr", "hasattr") and len(node.args) >= 2:
                 text = _folded(node.args[1])
+                if text is None and isinstance(fn, ast.Name):
+                    add(node, f"{name}(..., <computed name>)", "reaches attributes by computed names")
                 if text is not None:
                     why = NAMES_FLAGGED.get(text) or MODULES_FLAGGED.get(text)
                     if text == "modules":
                         why = "sys.modules holds the grader's worker modules"
                     add(node, f"{name}(..., {text!r})", why)
-            if name in ("open", "FileIO") and node.args and _folded(node.args[0]) is None:
+            if name in ("open", "FileIO") and node.args and _folded(node.args[0]) is None \
+                    and not _string_built(node.args[0]):
                 add(node, f"{name}(<file descriptor or computed path>)",
                     "opens the worker's file descriptors (its socket)")
         if isinstance(node, (ast.Constant, ast.BinOp, ast.JoinedStr)):

@@ -109,6 +109,17 @@ def _variants() -> dict[str, dict[str, str]]:
         "tr_loop": {"transpose_effect.py": TRANSPOSE_BASE + "def via_transposed_kernel(X, K):\n"
                     "    Z = X.new_zeros(X.shape[1], X.shape[0])\n    for i in range(X.shape[0]):\n"
                     "        for j in range(X.shape[1]):\n            Z[j, i] = X[i, j]\n    return corr2d(Z, K)\n"},
+        "tr_hidden_flag_in_corr2d": {"cross_correlation.py": cc.replace("def corr2d(X, K):", "def corr2d(X, K, _t=False):\n"
+                                                                     "    if _t:\n        X = X.T"),
+                                     "transpose_effect.py": TRANSPOSE_BASE
+                                     + "def via_transposed_kernel(X, K): return corr2d(X, K, _t=True)\n"},
+        "tr_helper_beside_corr2d": {"cross_correlation.py": cc + "\ndef corr2d_T(X, K):\n    return corr2d(X.T, K)\n",
+                                    "transpose_effect.py": TRANSPOSE_BASE + "from cross_correlation import corr2d_T\n"
+                                    "def via_transposed_kernel(X, K): return corr2d_T(X, K)\n"},
+        "tr_mode_switched_off": {"transpose_effect.py": TRANSPOSE_BASE + "G = lambda o, *n: getattr(o, ''.join(n))\n"
+                                 "def via_transposed_kernel(X, K):\n"
+                                 "    with G(G(torch, '_', 'C'), 'DisableTorch', 'Function')():\n        XT = X.T\n"
+                                 "    return corr2d(XT, K)\n"},
         "tr_right_with_transposing_corr2d": {"cross_correlation.py": LOOP_CORR2D_TRANSPOSING,
                                              "transpose_effect.py": TRANSPOSE_BASE
                                              + "def via_transposed_kernel(X, K): return corr2d(X, K.T).T\n"},
@@ -122,6 +133,12 @@ def _variants() -> dict[str, dict[str, str]]:
         "mm_fake_product": {"correlation_as_matmul.py": matmul + "\nimport torch.nn.functional as F\n"
                             "def corr2d_matmul(X, K):\n    Y = F.conv2d(X[None, None], K[None, None])[0, 0]\n"
                             "    return (Y.reshape(-1, 1) @ torch.ones(1, 1, dtype=Y.dtype)).reshape(Y.shape)\n"},
+        "mm_dummy_product": {"correlation_as_matmul.py": matmul + "\nfrom cross_correlation import corr2d as _c\n"
+                             "def corr2d_matmul(X, K):\n    _ = unfold(X, K.shape) @ K.reshape(-1)\n"
+                             "    return torch.tensor(_c(X, K).tolist(), dtype=X.dtype)\n"},
+        "mm_zero_times_product": {"correlation_as_matmul.py": matmul + f"\ndef corr2d_matmul(X, K):\n    {OUT}\n"
+                                  "    P = (unfold(X, K.shape) @ K.reshape(-1)).reshape(oh, ow)\n"
+                                  "    L = torch.tensor(P.tolist(), dtype=X.dtype)\n    return 0 * P + L\n"},
         "mm_right_einsum": {"correlation_as_matmul.py": matmul + f"\ndef corr2d_matmul(X, K):\n    {OUT}\n"
                             "    return torch.einsum('pk,k->p', unfold(X, K.shape), K.reshape(-1)).reshape(oh, ow)\n"},
         "mm_right_mv": {"correlation_as_matmul.py": matmul + f"\ndef corr2d_matmul(X, K):\n    {OUT}\n"
@@ -155,6 +172,11 @@ EXPECT = {
     "tr_numpy": {"test_via_transposed_kernel_keeps_x": "fail"},
     "tr_helper": {"test_via_transposed_kernel_keeps_x": "fail"},
     "tr_loop": {"test_via_transposed_kernel_keeps_x": "fail"},
+    "tr_hidden_flag_in_corr2d": {"test_via_transposed_kernel_keeps_x": "fail"},
+    "tr_helper_beside_corr2d": {"test_via_transposed_kernel_keeps_x": "fail"},
+    "tr_mode_switched_off": {"transpose_effect": "zero"},
+    "mm_dummy_product": {"test_corr2d_matmul_is_a_matrix_product": "fail"},
+    "mm_zero_times_product": {"test_corr2d_matmul_is_a_matrix_product": "fail"},
     "tr_right_with_transposing_corr2d": {"transpose_effect": "full", "cross_correlation": "full"},
     "tr_right_transpose_method": {"transpose_effect": "full"},
     "mm_calls_corr2d": {"test_corr2d_matmul_is_a_matrix_product": "fail"},
@@ -275,7 +297,9 @@ def test_python_m_grader_inside_a_submission_ignores_its_modules(tmp_path):
 
 
 @pytest.mark.parametrize("source", [
-    "import gc", "from gc import get_referrers", "import ctypes", "import sys\nsys._getframe(1)",
+    "import gc\ngc.get_objects()", "from gc import get_referrers", "import inspect\ninspect.currentframe()",
+    "G = lambda o, *n: getattr(o, ''.join(n))", "import sys\ngetattr(sys, f'_get{\"frame\"}')",
+    "import operator\noperator.attrgetter('f_back')", "import ctypes", "import sys\nsys._getframe(1)",
     "import sys\nf = sys._getframe\n", "x = getattr(__import__('sys'), '_get' + 'frame')",
     "def f(e):\n    return e.__traceback__.tb_frame.f_back", "import probes", "from session import Session",
     "import torch\ntorch._C._DisableTorchFunction", "import torch\nwith torch.overrides.TorchFunctionMode(): pass",
@@ -287,6 +311,16 @@ def test_python_m_grader_inside_a_submission_ignores_its_modules(tmp_path):
 ])
 def test_scan_flags_ways_into_the_worker(source):
     assert scan_source(source, "m.py"), source
+
+
+@pytest.mark.parametrize("source", [
+    "import gc\ngc.collect()", "import inspect\nprint(inspect.signature(len))", "import importlib\nimportlib.reload(m)",
+    "import os\nnotes = open(os.path.join(os.path.dirname(__file__), 'notes.txt')).read()",
+    "from grader.integrations.nbfeedback import feedback\nfeedback('cross_correlation')",
+    "import torch\nY = torch.stack([a, b])", "model.eval()", "import re\nre.compile('x')",
+])
+def test_scan_leaves_harmless_code_alone(source):
+    assert scan_source(source, "m.py") == [], source
 
 
 @pytest.mark.parametrize("module", ["cross_correlation", "diagonal_edges", "transpose_effect", "conv2d_autograd",

@@ -16,7 +16,9 @@ from tests.helpers import copy_modules, run_grader
 HOSTILE = os.path.join(os.path.dirname(__file__), "hostile")
 
 
-def test_malformed_answers_are_the_submissions_and_recorded_once(tmp_path):
+def test_malformed_answers_are_the_submissions_and_recorded_once(tmp_path, monkeypatch):
+    # the integrity scan would zero these files before they run: switch it off to test what runs behind it
+    monkeypatch.setenv("GRADER_INTEGRITY_SCAN", "off")
     klass = tmp_path / "class"
     shutil.copytree(os.path.join(HOSTILE, "malformed_replies"), klass / "mallory",
                     ignore=shutil.ignore_patterns("expected.json"))
@@ -71,3 +73,23 @@ def test_a_well_formed_reply_that_does_not_echo_the_request_is_refused():
     with pytest.raises(WorkerMalformed, match="does not answer this request"):
         child.request({"op": "call"}, 5)
     theirs.close()
+
+
+def test_a_trickled_reply_cannot_outlast_the_deadlines(tmp_path, monkeypatch):
+    """One byte every few seconds: one absolute deadline covers the reply, the submission's holds too."""
+    import json
+    import time
+
+    monkeypatch.setenv("GRADER_INTEGRITY_SCAN", "off")  # let the trickling code run
+    sub = tmp_path / "trickle"
+    shutil.copytree(os.path.join(HOSTILE, "trickle_reply"), sub, ignore=shutil.ignore_patterns("expected.json"))
+    out = tmp_path / "results.json"
+    start = time.monotonic()
+    proc = run_grader("grade", str(sub), "--json", str(out), "--call-timeout", "3", "--submission-timeout", "20",
+                      timeout=300)
+    elapsed = time.monotonic() - start
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert elapsed < 90, elapsed  # 20 s of submission budget plus start-up; before the fix: hundreds of seconds
+    results = json.loads(out.read_text(encoding="utf-8"))
+    touched = [t for t in results["tests"] if t["tags"][0] == "cross_correlation"]
+    assert touched and all(t["score"] == 0 for t in touched)

@@ -171,6 +171,10 @@ def test_corr2d_matmul_is_a_matrix_product(sub, rng):
         seen = ", ".join(sorted({str(r.get("op", "?")) for r in records})) or "none"
         raise Mismatch("`corr2d_matmul(X, K)` returns the right numbers, but no matrix product of the windows of X "
                        f"with the flattened kernel produced them (matrix products seen: {seen}).", hint)
+    index = report.get("product")
+    if not (type(index) is int and 0 <= index < len(records) and is_the_product(records[index], X, K, expected)):
+        raise Mismatch("`corr2d_matmul(X, K)` computes the matrix product, but what it returns is not that product "
+                       "(only reshaped): the returned numbers come from somewhere else.", hint)
 
 
 def kernel_matrix_hint(got, K, input_shape) -> str:

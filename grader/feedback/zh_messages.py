@@ -573,12 +573,8 @@ MESSAGES = {
         'ctypes 可以改写工作进程的内存',
     "finds the grader's classes":
         '查找评分程序的类',
-    "importlib can load the grader's modules or re-export the grader's corr2d":
-        'importlib 可以加载评分程序的模块，或转手导出评分程序的 corr2d',
     'imports modules by computed names':
         '按计算出的名称导入模块',
-    "inspect can walk the grader's stack frames":
-        'inspect 可以遍历评分程序的栈帧',
     "installs a profiler over the grader's code":
         '在评分程序的代码上安装性能分析器',
     "installs a tracer over the grader's code":
@@ -593,6 +589,19 @@ MESSAGES = {
         'mmap 可以映射工作进程的内存',
     'nested too deeply for the grader to read':
         '嵌套太深，评分程序无法读取',
+    "reaches a module's attributes by computed names":
+        '用运行时拼出的名字访问模块的属性',
+    'reaches attributes by computed names':
+        '用运行时拼出的名字访问属性',
+    'reaches methods by computed names':
+        '用运行时拼出的名字调用方法',
+    "reads a module's namespace by computed names":
+        '用运行时拼出的名字读取模块的命名空间',
+    'reads namespaces by computed names':
+        '用运行时拼出的名字读取命名空间',
+    '`corr2d_matmul(X, K)` computes the matrix product, but what it returns is not that product (only reshaped): '
+    'the returned numbers come from somewhere else.':
+        '`corr2d_matmul(X, K)` 计算了矩阵乘积，但返回的并不是这个乘积（仅允许改变形状）：返回的数值来自别处。',
     "opens the worker's file descriptors (its socket)":
         '打开工作进程的文件描述符（它的套接字）',
     "reaches the interpreter's builtins":
@@ -639,8 +648,6 @@ MESSAGES = {
         'sys.modules 里有评分程序工作进程的模块',
     "the garbage collector can hand out the grader's own objects":
         '垃圾回收器可以交出评分程序自己的对象',
-    'the grader itself':
-        '评分程序本身',
     "the worker's main module is the grader's":
         '工作进程的主模块属于评分程序',
     "the worker's socket carries its answers to the grader":
@@ -666,6 +673,8 @@ NOT_PROSE = {
     'from {} import ...',
     'from {} import {}',
     '{}(<file descriptor or computed path>)',
+    '{}(..., <computed name>)',
+    '{}({}, <computed name>)',
     '\nYour code printed:\n',
     'corr2d(X.T, K) == -corr2d(X, K)',
     'corr2d(X.T, K) == corr2d(X, K).T',

@@ -174,6 +174,14 @@ ESCAPES = {"numpy", "tolist", "__array__", "item", "__float__", "__int__", "__co
 METADATA = {"shape", "size", "dim", "ndim", "ndimension", "dtype", "device", "requires_grad", "is_floating_point",
             "__len__", "numel", "nelement", "layout", "is_cuda", "names", "is_leaf", "grad_fn", "stride",
             "is_contiguous", "element_size", "__format__", "__repr__", "__str__", "__hash__", "__bool__"}
+# operations that only move, copy or convert values: a result that comes out of a matrix product
+# through these alone still *is* that product (anything else, e.g. `0 * P + L`, is new arithmetic)
+REARRANGING = {"reshape", "view", "view_as", "reshape_as", "squeeze", "unsqueeze", "flatten", "unflatten",
+               "contiguous", "clone", "detach", "to", "float", "double", "half", "type", "type_as", "__getitem__",
+               "t", "T", "mT", "transpose", "permute", "movedim", "moveaxis", "swapaxes", "swapdims", "narrow",
+               "select", "squeeze_", "unsqueeze_", "copy_", "requires_grad_", "as_subclass", "cpu", "resolve_conj",
+               "resolve_neg", "__setitem__", "ravel", "expand_as", "stack", "cat", "hstack", "vstack", "chunk",
+               "split", "unbind", "split_with_sizes"}
 MAX_RECORDS = 400
 MAX_MATMULS = 16
 MAX_OPERAND = 1 << 16
@@ -231,6 +239,7 @@ class Recorder(TorchFunctionMode):
         self.convolutions: list[str] = []   # correlation routines called anywhere
         self.matmuls: list[dict] = []       # matrix products: operands and result
         self.corr2d_calls = 0               # operations seen inside the submission's corr2d
+        self.product_of: dict[int, int] = {}  # tensor id -> index of the matrix product it rearranges
         self.errors = 0
 
     def _inside_corr2d(self) -> bool:
@@ -267,6 +276,18 @@ class Recorder(TorchFunctionMode):
             if outs and all(t.numel() <= MAX_OPERAND for t in inputs + outs):
                 self.matmuls.append({"op": name, "operands": [_plain(t) for t in inputs],
                                      "result": _plain(outs[0])})
+                self.product_of[id(outs[0])] = len(self.matmuls) - 1
+                self.keep.append(outs[0])
+        elif base in REARRANGING:
+            sources = {self.product_of[id(t)] for t in inputs if id(t) in self.product_of}
+            if len(sources) == 1:
+                index = next(iter(sources))
+                targets = list(_tensors(out))
+                if base.endswith("_") or base == "__setitem__":
+                    targets += [t for t in args[:1] if _isinstance(t, _Tensor)]
+                for t in targets:
+                    self.product_of[id(t)] = index
+                    self.keep.append(t)
         if inside:
             return
         derived = any(id(t) in self.from_x for t in inputs)
@@ -311,6 +332,7 @@ def _run_recorded(fn, args, watch, exempt_codes, exempt_files):
     with recorder:
         value = fn(*args)
         intact = _current_mode() is recorder
+    recorder.returned_product = recorder.product_of.get(id(value), -1) if type(value) is _Tensor else -1
     if _isinstance(value, _Tensor) and type(value) is not _Tensor:
         value = _plain(value)
     return value, recorder, intact
@@ -326,7 +348,8 @@ def watch_ops(fn, args=(), watch=0, exempt_codes=(), exempt_files=(), **_):
 def method(fn, args=(), exempt_codes=(), exempt_files=(), **_):
     """Call ``fn(*args)``; report the matrix products it computed and the correlation routines it called."""
     value, rec, intact = _run_recorded(fn, list(args), None, exempt_codes, exempt_files)
-    return {"value": value, "matmuls": rec.matmuls, "convolutions": rec.convolutions[:20],
+    return {"value": value, "matmuls": rec.matmuls, "product": rec.returned_product,
+            "convolutions": rec.convolutions[:20],
             "corr2d_calls": rec.corr2d_calls, "intact": intact, "errors": rec.errors}
 
 

@@ -105,12 +105,19 @@ class Session:
 
     def exempt(self) -> dict:
         """Where the submission's corr2d lives: what it does inside is not the tested function's doing."""
-        codes = []
-        if self.notebook is not None:
-            code = getattr(vars(self.notebook).get("corr2d"), "__code__", None)
-            if isinstance(code, types.CodeType):
-                codes.append(code)
-        return {"exempt_codes": codes, "exempt_files": [os.path.join(self.workdir, "cross_correlation.py")]}
+        target = self.notebook if self.notebook is not None else sys.modules.get("cross_correlation")
+        try:
+            code = getattr(vars(target).get("corr2d"), "__code__", None) if target is not None else None
+        except TypeError:
+            code = None
+        own_file = os.path.join(self.workdir, "cross_correlation.py")
+        # only the contract's corr2d(X, K) itself, defined where corr2d lives: not a stand-in with a
+        # hidden flag, not a helper of the same file, not a function assigned to that name elsewhere
+        if not isinstance(code, types.CodeType) or code.co_name != "corr2d" or code.co_argcount != 2 \
+                or code.co_kwonlyargcount or code.co_flags & (0x04 | 0x08) \
+                or not (code.co_filename == own_file or code.co_filename.startswith("<cell")):
+            return {"exempt_codes": [], "exempt_files": []}
+        return {"exempt_codes": [code], "exempt_files": []}
 
     # requests -------------------------------------------------------------
     def handle(self, request: dict) -> dict:
