@@ -160,13 +160,33 @@ def to_csv(conn: sqlite3.Connection) -> str:
     return buffer.getvalue()
 
 
-def write_atomic(path: str, content: str) -> None:
+def umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: str, content: str, *, prefix: str = ".tmp-") -> None:
+    """Write ``content`` to a temporary file renamed over ``path``: a reader sees the old file or
+    the new one, never half of one. The file gets the permissions the umask gives a new file (a CSV
+    or a report is meant to be shared). A target that exists and is not a regular file (a symbolic
+    link, device, FIFO, socket or folder) is refused with OSError, never replaced."""
+    import stat
+
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise IsADirectoryError(f"{path} is a folder") if stat.S_ISDIR(mode) else \
+            FileExistsError(f"{path} exists and is not a regular file; it is not replaced")
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(content)
+        os.chmod(tmp, 0o666 & ~umask())
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 
 from grader.contract import MODULES
 from grader.text import MAX_TEXT, cap_notes as _cap_notes, clean as _clean, deep_clean as _deep_clean
@@ -59,19 +58,9 @@ def to_gradescope(report: Report) -> dict:
 
 def write_json(path: str, data: dict) -> None:
     """Write atomically: a reader sees the old file or the new one, never half of one."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".results-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(_deep_clean(data), f, indent=1, ensure_ascii=False)
-        os.replace(tmp, path)
-    except BaseException:  # never leave a stray .results-* behind
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from grader.gradebook import write_atomic
+
+    write_atomic(path, json.dumps(_deep_clean(data), indent=1, ensure_ascii=False), prefix=".results-")
 
 
 def placeholder(name: str, seed: int, modules=MODULES) -> dict:

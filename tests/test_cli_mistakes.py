@@ -202,3 +202,17 @@ def test_the_same_seed_resumes_and_regrade_may_change_it(scratch):
     with pytest.raises(UsageError, match="seed 11"):
         validate(build_parser().parse_args(["batch", subs, "--gradebook", db, "--seed", "12"]))
 
+
+def test_outputs_honour_the_umask(scratch, tmp_path):
+    """The CSV and the feedback files are meant to be shared: a new file gets what the umask gives."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("GRADER_SEED", "GRADER_LANG")}
+    out = tmp_path / "out"
+    proc = subprocess.run(grader_cmd("export", str(scratch / "graded.db"), "--csv", str(out / "g.csv"),
+                                     "--feedback", str(out / "fb")),
+                          env=environ, capture_output=True, text=True, timeout=120,
+                          preexec_fn=lambda: os.umask(0o027))
+    assert proc.returncode == 0, proc.stderr
+    written = [out / "g.csv", *sorted((out / "fb").iterdir())]
+    assert len(written) == 3
+    for path in written:
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o640, path

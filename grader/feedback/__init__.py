@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import traceback
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
@@ -39,14 +38,10 @@ def render(report, path: str, lang: str = "en") -> str:
 
 def save(report, path: str, lang: str = "en") -> None:
     """Write atomically; Markdown pictures land next to the file as <stem>-<module>-<check>.png."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    text = render(report, path, lang)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".report-")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    from grader.gradebook import write_atomic
+
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    write_atomic(path, render(report, path, lang), prefix=".report-")
 
 
 def write_report(report, path: str, lang: str = "en", quiet: bool = False) -> bool:
