@@ -283,6 +283,10 @@ def need_gradebook(path: str, *, create: bool, seed: int | None = None, regrade:
                              f"--gradebook {shown(path)} creates it)")
         need_output_file(path, "--gradebook")
         return
+    if os.path.isfile(path) and os.path.getsize(path) == 0:
+        raise UsageError(f"{shown(path)} is an empty file, not a gradebook; give a new file name (it is created)")
+    if not os.path.isfile(path):  # a device, FIFO or socket (a symbolic link to a gradebook is fine)
+        raise UsageError(f"the gradebook {shown(path)} is not a regular file; give a file name such as grades.db")
     ours = {"grades", "exercise_points"}
     tables = sqlite_tables(path)
     if tables is None:
@@ -359,6 +363,10 @@ def validate(args) -> None:
             need_output_dir(args.feedback, "--feedback")
     elif command == "nbgrader":
         need_output_dir(args.course_dir, "COURSE_DIR")
+        if (os.path.isdir(args.course_dir) and os.listdir(args.course_dir)
+                and not os.path.exists(os.path.join(args.course_dir, "nbgrader_config.py"))):
+            raise UsageError(f"COURSE_DIR {shown(args.course_dir)} is not empty and is not an nbgrader course "
+                             "(no nbgrader_config.py); choose a new folder")
         if args.exchange:
             need_output_dir(args.exchange, "--exchange")
     elif command == "gradescope":

@@ -104,7 +104,11 @@ CASES = [
     (["insights", "graded.db", "--long", "null"], {}, ["null", "device"]),
     (["insights", "graded.db", "--html", "link.csv"], {}, ["link.csv", "symbolic link"]),
     (["insights", "missing.db", "--html", "x.html"], {}, ["missing.db", "does not exist"]),
+    # an existing empty file is not a gradebook (only a missing one is created)
+    (["batch", "subs", "--gradebook", "empty.txt"], {}, ["empty.txt", "not a gradebook"]),
+    (["batch", "subs", "--gradebook", "fifo"], {}, ["fifo", "not a regular file"]),
     # integrations
+    (["nbgrader", "full"], {}, ["full", "not empty", "nbgrader course"]),
     (["nbgrader", "afile.txt"], {}, ["afile.txt", "not a folder"]),
     (["nbgrader", "/proc/course"], {}, ["/proc"]),
     (["nbgrader", "course", "--assignment", "1 bad"], {}, ["--assignment"]),
