@@ -250,6 +250,12 @@ class Sub:
         if status == "raised":
             raised = Raised(response.get("type", "?"), response.get("message", ""), response.get("where"))
             where = f" ({raised.where})" if raised.where else ""
+            sub = run.submission
+            source = ("".join(src for _, src in sub.cells) if sub.is_notebook
+                      else sub.files.get(f"{self.module}.py", ""))
+            if raised.short_type in ("SyntaxError", "ValueError") and "\x00" in source:
+                self._fail_load(f"{fname} holds a NUL byte (character code 0), which Python cannot read; "
+                                "remove it (save the file again as plain text).")
             if raised.short_type == "SyntaxError":
                 self._fail_load(f"{fname} has a syntax error: {raised.message}{where}")
             if raised.short_type == "SystemExit":
@@ -294,8 +300,13 @@ class Sub:
                                  f"{str(response.get('message', ''))[:300]}")
         if status == "missing":
             where = "the notebook" if self.run.submission.is_notebook else f"{self.module}.py"
-            raise Unavailable(f"`{message.get('name') or message.get('params', {}).get('name')}` "
-                              f"is not defined in {where}.")
+            name = message.get("name")
+            if not name:  # a probe: the name travels encoded in its params
+                try:
+                    name = decode(message.get("params", {}).get("name"))
+                except (ProtocolError, TypeError, ValueError):
+                    name = "?"
+            raise Unavailable(f"`{name}` is not defined in {where}.")
         return response
 
     def _value(self, response: dict, label: str):

@@ -438,6 +438,9 @@ class _ZipTree(_Tree):
     def read(self, f: _File, limit: int) -> bytes:
         if f.size > limit:  # judged by the declared size, before anything is decompressed
             raise _TooLarge()
+        if f.ref.flag_bits & 0x1:  # zipfile would say "<ZipInfo ...> is encrypted, password required"
+            raise SubmissionError(f"{text.name(f.path)} in the zip is encrypted (password-protected), so it "
+                                  "cannot be read; zip it again without a password.")
         try:
             with self.archive.open(f.ref) as handle:  # and never more than the limit decompressed
                 return _read_bounded(handle, limit)

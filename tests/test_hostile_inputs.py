@@ -503,3 +503,47 @@ def test_text_helpers():
     assert len(text.file_stem("s" * 255).encode()) <= 100 and text.file_stem("ada") == "ada"
     assert text.file_stem("s" * 255) != text.file_stem("s" * 254)
     assert json.dumps(text.deep_clean({"k\udce9": ["v\udce9"]}), ensure_ascii=False).encode("utf-8")
+
+
+# ----------------------------------------------------------------------------- messages a student can act on
+
+def all_output(results: dict) -> str:
+    return results.get("output", "") + "\n".join(t["output"] for t in results["tests"])
+
+
+def test_an_encrypted_zip_member_is_named_and_called_encrypted(tmp_path):
+    """Not zipfile's ``<ZipInfo ...> is encrypted`` repr: the member's name and what to do."""
+    path = tmp_path / "locked.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("cross_correlation.py", solution("cross_correlation"))
+        z.writestr("blur_kernel.py", solution("blur_kernel"))
+    data = bytearray(path.read_bytes())
+    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # mark the first member encrypted
+        at = data.index(signature) + flag_at
+        data[at] |= 0x1
+    path.write_bytes(bytes(data))
+    results, _ = grade_json(path, tmp_path)
+    output = all_output(results)
+    assert "cross_correlation.py in the zip is encrypted" in output, output
+    assert "ZipInfo" not in output
+    assert verdicts(results)["blur_kernel"] == "full"
+
+
+def test_a_nul_byte_in_a_source_is_named(tmp_path):
+    sub = tmp_path / "sub"
+    put_solutions(sub)
+    (sub / "cross_correlation.py").write_text(solution("cross_correlation") + "\n# \x00\n")
+    results, _ = grade_json(sub, tmp_path)
+    output = all_output(results)
+    assert "cross_correlation.py holds a NUL byte" in output, output
+    assert "line None" not in output
+    assert verdicts(results) == {"cross_correlation": "zero", "blur_kernel": "full"}
+
+
+def test_a_name_missing_from_a_notebook_is_shown_plainly(tmp_path):
+    path = tmp_path / "nb.ipynb"
+    write_notebook(path, [solution("cross_correlation")])
+    results, _ = grade_json(path, tmp_path, "cross_correlation", "conv2d_autograd")
+    output = all_output(results)
+    assert "`Conv2D` is not defined in the notebook" in output, output
+    assert "'t': 'str'" not in output
