@@ -43,6 +43,11 @@ MAX_DEPTH = 2                    # module files may sit this many folders down
 MAX_SKIPPED_LINE_NOTES = 10      # IPython lines named one by one; then a count
 # a line that is not Python: a magic (`%time`), a shell escape (`!pip`), IPython help (`obj?`, `obj??`)
 MAGIC_LINE = re.compile(r"^[^\S\n]*([%!][^\n]*|\??[A-Za-z_][\w.]*\?{1,2}[^\S\n]*)$", re.M)
+# cell magics whose body Jupyter runs as ordinary code in the notebook's namespace: only their line goes
+CODE_CELL_MAGIC = re.compile(r"%%(time|timeit|capture)(?:[^\S\n][^\n]*)?$")
+# `x = !ls`, `files = %ls`, `a, b = %sx ...`: the value of a shell escape or a line magic
+MAGIC_ASSIGNMENT = re.compile(r"^([^\S\n]*[A-Za-z_][\w.]*(?:[^\S\n]*,[^\S\n]*[A-Za-z_][\w.]*)*[^\S\n]*)="
+                              r"[^\S\n]*([!%][^\n]*)$", re.M)
 # folders that are never where the modules are: the OS's and the tools' own
 JUNK_DIRS = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".git", ".hg", ".svn", ".idea", ".vscode",
              ".venv", "venv", "node_modules", ".pytest_cache", ".hypothesis", ".mypy_cache"}
@@ -625,14 +630,27 @@ def strip_magics(source: str, index: int, notes: list[str], counter: _SkipCounte
     found = re.search(r"\S[^\n]*", source)
     first = found.group().strip() if found else ""
     if first.startswith("%%"):
-        note(f"Cell {index}: the cell magic `{text.clean(first[:40], one_line=True)}` was skipped.")
-        return ""
+        shown = text.clean(first[:40], one_line=True)
+        if not CODE_CELL_MAGIC.match(first):  # %%bash, %%html, %%writefile...: not Python
+            note(f"Cell {index}: the cell magic `{shown}` was skipped.")
+            return ""
+        # %%time, %%timeit, %%capture run the cell's code: keep it (and its line numbers)
+        note(f"Cell {index}: the cell magic line `{shown}` was skipped; the cell's code was run.")
+        source = source[:found.start()] + source[found.end():]
+
+    def assigned(match: re.Match) -> str:
+        value = "[]" if match.group(2).startswith("!") else "None"
+        line = text.clean(match.group(0).strip()[:40], one_line=True)
+        note(f"Cell {index}: in the IPython line `{line}`, the value of `{text.clean(match.group(2)[:20], one_line=True)}` "
+             f"was replaced by {value} (the grader runs no shell or magic).")
+        return f"{match.group(1)}= {value}"
 
     def skip(match: re.Match) -> str:
         note(f"Cell {index}: the IPython line `{text.clean(match.group(1).rstrip()[:40], one_line=True)}` was skipped.")
         return ""
 
-    return MAGIC_LINE.sub(skip, source)  # line by line, without a list of two million lines
+    # line by line, without a list of two million lines
+    return MAGIC_LINE.sub(skip, MAGIC_ASSIGNMENT.sub(assigned, source))
 
 
 def _is_nbgrader_test(cell: dict) -> bool:

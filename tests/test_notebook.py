@@ -65,7 +65,32 @@ def test_failing_cells_magics_and_endless_demo_do_not_lose_definitions(tmp_path)
     assert "Cell 5 raised SyntaxError" in notes
     assert "Cell 6 raised CellTimeout" in notes
     assert "IPython line `!pip install" in notes and "`%%time`" in notes
+    assert "Cell 7 raised RuntimeError" in notes  # Jupyter runs a %%time cell's code
     assert "Cell 9 raised" not in notes  # the alias import worked
+
+
+def test_code_running_cell_magics_keep_their_code_and_magic_values_cost_one_line(tmp_path):
+    """%%time, %%timeit, %%capture run the cell's code in Jupyter: only their line is dropped.
+    Other cell magics (%%bash, %%writefile) are not Python and are skipped; `x = !ls` and
+    `y = %pwd` get an empty value instead of making the whole cell a syntax error."""
+    nb = tmp_path / "magics.ipynb"
+    write_notebook(nb, [
+        cell("%%time\n" + CORR2D),
+        cell("%%capture captured --no-stderr\nfiles = !ls\nhere = %pwd\n" + SECOND),
+        cell("%%bash\necho 'def corr2d(X, K): return None'"),
+        cell("%%writefile notes.py\nMIN_SIZE = 99"),
+    ])
+    out = tmp_path / "r.json"
+    proc = run_grader("grade", str(nb), "--json", str(out), "--only", "cross_correlation", "second_derivative")
+    assert proc.returncode == 0, proc.stderr
+    results = load_json(str(out))
+    assert verdicts(results) == {"cross_correlation": "full", "second_derivative": "full"}
+    notes = results["output"]
+    assert "`%%time` was skipped; the cell's code was run" in notes
+    assert "`%%capture captured --no-stderr` was skipped; the cell's code was run" in notes
+    assert "`!ls` was replaced by []" in notes and "`%pwd` was replaced by None" in notes
+    assert "the cell magic `%%bash` was skipped" in notes and "`%%writefile notes.py` was skipped" in notes
+    assert "raised" not in notes
 
 
 def test_notebook_without_corr2d_uses_the_supplied_one(tmp_path):
