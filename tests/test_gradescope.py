@@ -257,6 +257,15 @@ STEAL = textwrap.dedent("""
 
     EDGE_KERNEL = torch.tensor([[1.0, -1.0]])
     TARGETS = ("run_autograder", "results.json", "submission_metadata.json")
+    # the installation under test: the simulated /autograder, the checkout the test runs from and
+    # the test's own files (the stand-in venv, the zip's wheel); another checkout of the repository
+    # elsewhere on the machine is not part of it
+    INSTALL = tuple(os.path.realpath(p) for p in __INSTALL__)
+
+    def ours(path):
+        real = os.path.realpath(path)
+        return any(real == root or real.startswith(root.rstrip("/") + "/") for root in INSTALL)
+
     found = []
     start = time.monotonic()
     roots = [p for p in sys.path if p and os.path.isdir(p)] + ["/"]
@@ -271,6 +280,8 @@ STEAL = textwrap.dedent("""
                 path = os.path.join(folder, name)
                 secret = (name in TARGETS or name.startswith("d2l_conv_grader") or "/grader/checks/" in path
                           or name == "diagonal_edges.py" or "/solutions/" in path)
+                # what the student's imports reach (sys.path) is the install's; elsewhere, only its files
+                secret = secret and (root != "/" or ours(path))
                 if secret:
                     try:
                         pathlib.Path(path).read_bytes()
@@ -321,13 +332,16 @@ def uid_processes() -> list[str]:
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="user separation needs root")
 @pytest.mark.parametrize("docker", [False, True], ids=["own-view", "file-permissions"])
-def test_without_bubblewrap_student_code_finds_no_secret(autograder, standin_venv, tmp_path, docker):
+def test_without_bubblewrap_student_code_finds_no_secret(autograder, standin_venv, tmp_path, tmp_path_factory,
+                                                         docker):
     """Gradescope without bubblewrap (GRADER_NO_SANDBOX=1): student code runs as its own user,
     searches sys.path and the whole file system for the checks, run_autograder, the wheel and
     the references, finds none, cannot write results.json and leaves no process. Where the
     grader may mount (own-view) and where it may not, as in a Docker container without
     CAP_SYS_ADMIN, so that only the owners and modes setup.sh sets protect (file-permissions)."""
-    files = {"diagonal_edges.py": STEAL.encode(), "cross_correlation.py": read(SOLUTIONS, "cross_correlation"),
+    install = ("/autograder", REPO, str(tmp_path_factory.getbasetemp()), os.path.realpath(standin_venv))
+    steal = STEAL.replace("__INSTALL__", repr(install))
+    files = {"diagonal_edges.py": steal.encode(), "cross_correlation.py": read(SOLUTIONS, "cross_correlation"),
              "blur_kernel.py": read(SOLUTIONS, "blur_kernel")}
     env = {"GRADER_NO_SANDBOX": "1"}
     if docker:
