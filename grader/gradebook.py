@@ -19,6 +19,7 @@ import io
 import json
 import os
 import sqlite3
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -205,9 +206,14 @@ def write_feedback(conn: sqlite3.Connection, folder: str, students=None) -> int:
         if wanted is not None and student not in wanted:
             continue
         stem = text.file_stem(student)
-        write_atomic(os.path.join(folder, f"{stem}.txt"), text.clean(feedback) + "\n")
-        write_atomic(os.path.join(folder, f"{stem}.json"),
-                     json.dumps(text.deep_clean(json.loads(results)), indent=1, ensure_ascii=False) + "\n")
+        try:
+            write_atomic(os.path.join(folder, f"{stem}.txt"), text.clean(feedback) + "\n")
+            write_atomic(os.path.join(folder, f"{stem}.json"),
+                         json.dumps(text.deep_clean(json.loads(results)), indent=1, ensure_ascii=False) + "\n")
+        except OSError as exc:  # e.g. a symbolic link planted in the folder: say so, go on with the others
+            print(f"grader: feedback of {text.clean(student, one_line=True)} not written: "
+                  f"{text.clean(exc, one_line=True)}", file=sys.stderr)
+            continue
         count += 1
     return count
 

@@ -220,3 +220,18 @@ def test_outputs_honour_the_umask(scratch, tmp_path):
     assert len(written) == 3
     for path in written:
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o640, path
+
+
+def test_a_link_planted_in_the_feedback_folder_is_not_replaced(scratch, tmp_path):
+    """A temporary file renamed over DIR/<student>.json would replace a symbolic link placed there."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("GRADER_SEED", "GRADER_LANG")}
+    folder = tmp_path / "fb"
+    folder.mkdir()
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep\n")
+    (folder / "ada.json").symlink_to(target)
+    proc = subprocess.run(grader_cmd("export", str(scratch / "graded.db"), "--feedback", str(folder)),
+                          env=environ, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stderr
+    assert "feedback of ada not written" in proc.stderr and "not a regular file" in proc.stderr
+    assert (folder / "ada.json").is_symlink() and target.read_text() == "keep\n"
