@@ -589,6 +589,8 @@ MESSAGES = {
         'mmap 可以映射工作进程的内存',
     'nested too deeply for the grader to read':
         '嵌套太深，评分程序无法读取',
+    'Integrity scan switched off (GRADER_INTEGRITY_SCAN=off).':
+        '完整性扫描已关闭（GRADER_INTEGRITY_SCAN=off）。',
     "reaches a module's attributes by computed names":
         '用运行时拼出的名字访问模块的属性',
     'reaches attributes by computed names':
