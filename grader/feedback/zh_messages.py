@@ -589,6 +589,8 @@ MESSAGES = {
         'mmap 可以映射工作进程的内存',
     'nested too deeply for the grader to read':
         '嵌套太深，评分程序无法读取',
+    '{} holds a NUL byte (character code 0), which Python cannot read; remove it (save the file again as plain text).':
+        '{} 含有 NUL 字节（字符码 0），Python 无法读取；请删除它（以纯文本重新保存文件）。',
     'Integrity scan switched off (GRADER_INTEGRITY_SCAN=off).':
         '完整性扫描已关闭（GRADER_INTEGRITY_SCAN=off）。',
     "reaches a module's attributes by computed names":
