@@ -330,8 +330,13 @@ def validate(args) -> None:
             need_existing(args.submission, "the submission")
         submission = args.submission if command == "grade" else (args.folder or "exercises")
         need_apart({"--json": args.json, "--report": args.report}, {"the submission": submission})
+        kinds = {"--json": (".json",), "--report": (".html", ".htm", ".md")}
         for option, path in (("--json", args.json), ("--report", args.report)):
-            if path and inside(path, submission):
+            # a results file beside the modules is harmless; one that the grader would read as part of the
+            # submission (.py, .ipynb, .zip), or that replaces a file of another kind, is not
+            if path and inside(path, submission) and (path.lower().endswith((".py", ".ipynb", ".zip"))
+                                                      or (os.path.lexists(path)
+                                                          and not path.lower().endswith(kinds[option]))):
                 raise UsageError(f"{option} {shown(path)} is inside the submission {shown(submission)}: it would "
                                  "overwrite or add to what is graded; write it elsewhere")
         if args.json:

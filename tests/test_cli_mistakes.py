@@ -92,8 +92,8 @@ CASES = [
     (["gradescope", "link.zip"], {}, ["link.zip", "symbolic link"]),
     # outputs inside the submission would overwrite (or add to) what is graded
     (["grade", "sub", "--json", "sub/cross_correlation.py"], {}, ["sub/cross_correlation.py", "inside the submission"]),
-    (["grade", "sub", "--report", "sub/report.md"], {}, ["sub/report.md", "inside the submission"]),
-    (["check", "sub", "--json", "sub/r.json"], {}, ["sub/r.json", "inside the submission"]),
+    (["grade", "sub", "--json", "sub/mine.ipynb"], {}, ["sub/mine.ipynb", "inside the submission"]),
+    (["check", "sub", "--json", "sub/work.zip"], {}, ["sub/work.zip", "inside the submission"]),
     # insights: outputs never an input, never each other, never a folder or an unwritable place
     (["insights", "graded.db", "--html", "graded.db", "--no-reports"], {}, ["graded.db", "overwritten"]),
     (["insights", "graded.db", "--long", "graded.db"], {}, ["graded.db", "overwritten"]),
