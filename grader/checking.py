@@ -17,6 +17,7 @@ reference solutions: oracles are scipy, numpy, sympy and torch.nn.functional.
 """
 from __future__ import annotations
 
+import copy
 import math
 
 import pytest
@@ -43,6 +44,35 @@ settings.register_profile(
 )
 settings.load_profile("grader")
 GRADER_SETTINGS = settings.get_profile("grader")
+
+_EXAMPLES: dict = {}  # (key, seed, count) -> the inputs drawn: the same for every submission of a run
+
+
+def examples(strategy, seed: int, *, key: str, count: int | None = None) -> list:
+    """The inputs hypothesis draws from ``strategy`` under ``seed``: what ``@given`` would feed
+    a test that passes, in the same order.
+
+    Property-based checks take their inputs from here and then test them one by one,
+    stopping at the first failure (as ``@given`` without shrinking does). The inputs
+    depend only on the check's seed, so a class batch draws them once per grader process
+    (``key`` names the strategy) and every submission gets its own copy.
+    """
+    count = count or GRADER_SETTINGS.max_examples
+    cache_key = (key, seed, count)
+    if cache_key not in _EXAMPLES:
+        from hypothesis import given
+
+        drawn: list = []
+
+        @settings(GRADER_SETTINGS, max_examples=count, phases=(Phase.generate,))
+        @given(strategy)
+        def collect(case):
+            drawn.append(case)
+
+        collect._hypothesis_internal_use_seed = seed
+        collect()
+        _EXAMPLES[cache_key] = drawn
+    return copy.deepcopy(_EXAMPLES[cache_key])
 
 
 # ----------------------------------------------------------------------------- outcomes

@@ -428,7 +428,7 @@ def grade_one(path: str, *, seed: int, modules, json_out: str | None = None, zyg
 
     own = zygote is None
     if own:
-        zygote = Zygote()  # starts importing torch in the worker while we load the checks
+        zygote = Zygote(many=False)  # starts importing torch in the worker while we load the checks
     from grader import report as rep
     from grader.runner import grade
     from grader.submission import SubmissionError, load, student_id
@@ -461,7 +461,7 @@ def cmd_grade(args) -> int:
     start = time.monotonic()
     from grader.client import Zygote
 
-    zygote = Zygote()  # first: the worker imports torch while this process imports it and the checks
+    zygote = Zygote(many=False)  # first: the worker imports torch while this process imports it and the checks
     try:
         import torch
 

@@ -1,6 +1,7 @@
 """Trusted side of the worker: start the zygote, fork children, talk plain data to them."""
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -35,9 +36,12 @@ class Zygote:
 
     _ids = itertools.count(1)
 
-    def __init__(self, slot: int = 0, start_timeout: float = 180.0):
+    def __init__(self, slot: int = 0, start_timeout: float = 180.0, *, many: bool = True):
+        """``many``: it will serve many submissions (a class batch), so it preloads what a
+        submission might import (scipy, sympy) once; for one submission only what every child needs."""
         self.slot = slot
         self.start_timeout = start_timeout
+        self.many = many
         self._start()
 
     def _start(self) -> None:
@@ -49,7 +53,8 @@ class Zygote:
         self.proc = subprocess.Popen(
             self.plan.cmd, stdin=theirs, stdout=subprocess.DEVNULL,
             stderr=None if os.environ.get("GRADER_DEBUG") else subprocess.DEVNULL,
-            env=self.plan.env, start_new_session=True, close_fds=True,
+            env={**self.plan.env, "GRADER_PRELOAD": "full" if self.many else "light"},
+            start_new_session=True, close_fds=True,
         )
         theirs.close()
         self.ready = False
@@ -223,13 +228,20 @@ class Child:
             raise WorkerDied("the worker was already stopped")
         deadline = time.monotonic() + timeout
         nonce = secrets.token_hex(12)  # echoed by the worker: a reply forged in advance cannot know it
-        try:
+        with self._failures(timeout):
             self.sock.settimeout(max(0.05, timeout))
             send_msg(self.sock, {**message, "nonce": nonce})
             reply = check_reply(recv_msg(self.sock, deadline=deadline), cells=len(message.get("cells") or ()))
             if reply.get("nonce") != nonce:
                 raise ProtocolError("a reply that does not answer this request")
             return reply
+
+    @contextlib.contextmanager
+    def _failures(self, timeout: float):
+        """Whatever goes wrong while talking to the child ends it, as a timeout, a death or a
+        malformed reply (the submission's fault, never the grader's)."""
+        try:
+            yield
         except socket.timeout:
             self.kill()
             raise WorkerTimeout(f"no answer within {timeout:g} s") from None
@@ -242,9 +254,33 @@ class Child:
         except OSError as exc:
             self.kill()
             raise WorkerDied(f"the worker process ended ({exc})") from None
+        except GeneratorExit:
+            raise
         except Exception as exc:  # noqa: BLE001 - whatever a hostile reply provokes is the reply's fault
             self.kill()
             raise WorkerMalformed(f"{WorkerMalformed.MESSAGE} ({type(exc).__name__})") from None
+
+    def stream(self, message: dict, count: int, timeout: float, total: float):
+        """Send one batch request and yield its ``count`` replies, in order, as they arrive.
+
+        Each reply must be complete ``timeout`` seconds after the one before it (the first:
+        after the request went out), and all of them within ``total``: every call keeps
+        the time limit it would have had on its own. A failure raises what ``request``
+        raises, after the replies that did arrive were yielded.
+        """
+        if self.closed:
+            raise WorkerDied("the worker was already stopped")
+        nonce = secrets.token_hex(12)
+        end = time.monotonic() + total
+        with self._failures(timeout):
+            self.sock.settimeout(max(0.05, min(timeout, total)))
+            send_msg(self.sock, {**message, "nonce": nonce})
+            for index in range(count):
+                deadline = min(time.monotonic() + timeout, end)
+                reply = check_reply(recv_msg(self.sock, deadline=deadline))
+                if reply.get("nonce") != nonce or reply.get("index") != index:
+                    raise ProtocolError("a reply that does not answer this request")
+                yield reply
 
     def kill(self) -> None:
         if not self.closed:

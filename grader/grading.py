@@ -158,6 +158,8 @@ class Sub:
         self.unavailable: str | None = None
         self.check_seed = seeds.derive(run.seed, "exercise", module)
         self.calls = 0
+        self.pending: list = []  # prefetched calls: (request, reply or the exception that ended them)
+        self.prefetch_misses = 0  # calls that did not match what was prefetched (a check's mistake)
         self.captured: list[str] = []
         self.seed_pin: dict | None = None  # set inside `with sub.fixed_seed():`
 
@@ -172,6 +174,7 @@ class Sub:
     def begin_check(self, seed: int) -> None:
         self.check_seed = seed
         self.calls = 0
+        self.pending = []
         self.captured = []
         self.seed_pin = None
 
@@ -267,31 +270,18 @@ class Sub:
         return child
 
     def _request(self, message: dict, label: str, hung_key=None) -> dict:
-        if hung_key in self.run.hung:
-            raise StudentStopped(f"`{label}` was not run: {self.run.hung[hung_key]}")
-        child = self._load()
-        self.calls += 1
-        message["seed"] = seeds.mix(self.check_seed, "call", self.calls)  # the instructor's seed stays here
-        if self.seed_pin is not None:  # inside `with sub.fixed_seed():` (see there)
-            message["seed"] = self.seed_pin.setdefault("seed", message["seed"])
-        try:
-            response = child.request(message, self._timeout(self.run.limits.call_seconds))
-        except WorkerTimeout:
-            self.child = None
-            self.run.drop_shared()
-            reason = f"it did not finish within {self.run.limits.call_seconds:g} s earlier"
-            if hung_key is not None:
-                self.run.hung[hung_key] = reason
-            raise StudentStopped(f"`{label}` did not finish within {self.run.limits.call_seconds:g} s and was "
-                                 "stopped (an endless loop, or far too slow?).") from None
-        except WorkerDied as exc:
-            self.child = None
-            self.run.drop_shared()
-            if isinstance(exc, WorkerMalformed):
-                raise StudentStopped(f"`{label}`: {WorkerMalformed.MESSAGE} (a forged or garbled reply); "
-                                     "this check scores 0.") from None
-            raise StudentStopped(f"`{label}` ended the worker process (os._exit, a crash, or a "
-                                 "memory/CPU/output limit was hit).") from None
+        served = self._prefetched(message)
+        if served is not None:
+            response = served(label, hung_key)
+        else:
+            if hung_key in self.run.hung:
+                raise StudentStopped(f"`{label}` was not run: {self.run.hung[hung_key]}")
+            child = self._load()
+            message["seed"] = self._next_seed()
+            try:
+                response = child.request(message, self._timeout(self.run.limits.call_seconds))
+            except (WorkerTimeout, WorkerDied) as exc:
+                self._stopped(exc, label, hung_key)
         self._keep_output(response)
         self.run.note_taint(response)
         status = response.get("status")
@@ -309,6 +299,102 @@ class Sub:
             raise Unavailable(f"`{name}` is not defined in {where}.")
         return response
 
+    def _next_seed(self) -> int:
+        """The worker's random state for the next request: the call's place in the check."""
+        self.calls += 1
+        seed = seeds.mix(self.check_seed, "call", self.calls)  # the instructor's seed stays here
+        if self.seed_pin is not None:  # inside `with sub.fixed_seed():` (see there)
+            seed = self.seed_pin.setdefault("seed", seed)
+        return seed
+
+    def _stopped(self, exc: Exception, label: str, hung_key=None):
+        """A call that timed out or ended its child: the child is gone, the check fails."""
+        self.child = None
+        self.run.drop_shared()
+        if isinstance(exc, WorkerTimeout):
+            reason = f"it did not finish within {self.run.limits.call_seconds:g} s earlier"
+            if hung_key is not None:
+                self.run.hung[hung_key] = reason
+            raise StudentStopped(f"`{label}` did not finish within {self.run.limits.call_seconds:g} s and was "
+                                 "stopped (an endless loop, or far too slow?).") from None
+        if isinstance(exc, WorkerMalformed):
+            raise StudentStopped(f"`{label}`: {WorkerMalformed.MESSAGE} (a forged or garbled reply); "
+                                 "this check scores 0.") from None
+        raise StudentStopped(f"`{label}` ended the worker process (os._exit, a crash, or a "
+                             "memory/CPU/output limit was hit).") from None
+
+    # batches ---------------------------------------------------------------
+    MAX_BATCH = 200  # calls in one batch request
+
+    def prefetch(self, name: str, calls) -> None:
+        """Run the check's next calls of ``name`` in one request; they are then answered from it.
+
+        ``calls`` lists the check's next calls of ``name``, each an args tuple or an
+        ``(args, kwargs)`` pair, in the order the check makes them, with nothing else asked
+        of the submission in between. The worker runs them one after another, each under
+        the seed it would have had on its own and within its own time limit, and streams
+        the replies back; ``call``/``attempt`` then take them in order. A call that does
+        not match the next prefetched one (other arguments) drops the rest and runs on its
+        own, so a wrong declaration costs time, never a verdict.
+        """
+        items = []
+        for call in calls:
+            args, kwargs = call if (len(call) == 2 and isinstance(call[0], tuple) and isinstance(call[1], dict)) \
+                else (tuple(call), {})
+            items.append(self._call_message(name, args, kwargs))
+        self.pending = []
+        if len(items) < 2 or (self._scope(), name) in self.run.hung:
+            return
+        for start in range(0, len(items), self.MAX_BATCH):
+            if not self._prefetch_batch(name, items[start:start + self.MAX_BATCH]):
+                break
+
+    def _prefetch_batch(self, name: str, items: list[dict]) -> bool:
+        try:
+            child = self._load()
+            timeout = self._timeout(self.run.limits.call_seconds)
+        except (Unavailable, Mismatch, StudentStopped):
+            return False  # the first call reports it, on its own
+        first = self.calls
+        seeds_ = [self._next_seed() for _ in items]
+        self.calls = first  # each call counts when it is taken (see _prefetched)
+        calls = [{"name": m["name"], "args": m["args"], "kwargs": m["kwargs"], "seed": seed}
+                 for m, seed in zip(items, seeds_)]
+        replies = child.stream({"op": "batch", "module": self.module, "calls": calls}, len(calls),
+                               timeout, max(0.05, self.run.time_left()))
+        done = 0
+        try:
+            for item in items:
+                self.pending.append((item, next(replies)))
+                done += 1
+        except (WorkerTimeout, WorkerDied) as exc:  # the call at `done` hung or ended the child
+            self.pending.append((items[done], exc))
+            return False
+        return True
+
+    def _prefetched(self, message: dict):
+        """The prefetched answer to ``message`` (a function answering it), or None to ask the worker."""
+        if not self.pending or message.get("op") != "call":
+            return None
+        item, reply = self.pending[0]
+        if (item["name"], item["args"], item["kwargs"]) != (message["name"], message["args"], message["kwargs"]):
+            self.pending = []  # the check asks for something else: the rest would answer the wrong calls
+            self.prefetch_misses += 1
+            return None
+        self.pending.pop(0)
+        self._next_seed()
+
+        def serve(label, hung_key):
+            if isinstance(reply, Exception):
+                self.pending = []
+                self._stopped(reply, label, hung_key)
+            return reply
+        return serve
+
+    def _call_message(self, name: str, args, kwargs) -> dict:
+        return {"op": "call", "module": self.module, "name": name,
+                "args": [encode(a) for a in args], "kwargs": {k: encode(v) for k, v in kwargs.items()}}
+
     def _value(self, response: dict, label: str):
         try:
             return decode(response.get("value"))
@@ -318,10 +404,7 @@ class Sub:
     # the API used by checks ------------------------------------------------
     def attempt(self, name: str, *args, **kwargs) -> Outcome:
         label = label_of(name, args, kwargs)
-        response = self._request({"op": "call", "module": self.module, "name": name,
-                                  "args": [encode(a) for a in args],
-                                  "kwargs": {k: encode(v) for k, v in kwargs.items()}},
-                                 label, hung_key=(self._scope(), name))
+        response = self._request(self._call_message(name, args, kwargs), label, hung_key=(self._scope(), name))
         status = response.get("status")
         if status == "not_callable":
             value = self._value(response, name)

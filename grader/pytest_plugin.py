@@ -186,7 +186,7 @@ class _State:
             except SubmissionError as exc:
                 self.load_error = str(exc)
             else:
-                self.zygote = Zygote()
+                self.zygote = Zygote(many=False)
                 self.run = SubmissionRun(submission, self.zygote, self.seed)
         if self.load_error:
             pytest.skip(self.load_error)

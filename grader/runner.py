@@ -135,6 +135,7 @@ class Report:
     seed: int = DEFAULT_SEED
     seconds: float = 0.0
     error: str | None = None
+    prefetch_misses: int = 0  # calls a check made other than it had prefetched: costs time only (see Sub.prefetch)
 
     @property
     def score(self) -> float:
@@ -278,20 +279,25 @@ def apply_requirements(report: Report, checks: list[Check], results: list[Result
 def grade(submission: Submission, zygote, *, seed: int = DEFAULT_SEED, modules=None,
           limits: Limits | None = None) -> Report:
     start = time.monotonic()
+    loaded = {}
+    for module in modules or MODULES:  # first: on a cold start the zygote is still importing torch meanwhile
+        try:
+            loaded[module] = load_checks(module)
+        except Exception as exc:  # noqa: BLE001 - a broken check module must not lose the others
+            loaded[module] = exc
     report = Report(submission=submission.name, sandbox=zygote.sandbox, seed=seed)
     run = SubmissionRun(submission, zygote, seed, limits)
     try:
-        for module in modules or MODULES:
-            try:
-                checks = load_checks(module)
-            except Exception as exc:  # noqa: BLE001 - a broken check module must not lose the others
-                report.results.append(grader_error(module, exc))
+        for module, checks in loaded.items():
+            if isinstance(checks, Exception):
+                report.results.append(grader_error(module, checks))
                 continue
             sub = run.exercise(module)
             try:
                 results = [run_check(check, sub, seed) for check in checks]
             finally:
                 sub.close()
+                report.prefetch_misses += sub.prefetch_misses
             apply_requirements(report, checks, results, (BASE_MODULE,) if run.uses_fallback else ())
             report.results.extend(results)
     finally:

@@ -20,6 +20,11 @@ def _call(size) -> str:
     return "blur_kernel()" if size is None else f"blur_kernel({size})"
 
 
+def _calls(sizes) -> list[tuple]:
+    """The arguments of blur_kernel for each size (None: the default), for ``sub.prefetch``."""
+    return [() if size is None else (size,) for size in sizes]
+
+
 def _kernel(sub, size) -> np.ndarray:
     """The kernel for ``size`` as float64 numpy, after type, shape and dtype checks."""
     call = _call(size)
@@ -51,6 +56,7 @@ def _dc_gain(K: np.ndarray, call: str) -> float:
 @points(1)
 def test_shape(sub):
     """blur_kernel(size) returns a (size, size) float tensor for every size from 1 to 5 and the default"""
+    sub.prefetch("blur_kernel", _calls(SIZES + (1, 2, 4)))
     for size in SIZES + (1, 2, 4):  # "any size >= 1 must work"
         K = _kernel(sub, size)
         if size == 1:
@@ -62,6 +68,7 @@ def test_shape(sub):
 def test_is_an_average(sub, seed):
     """blur_kernel has non-negative weights summing to 1, so a constant image stays unchanged"""
     nprng = np.random.default_rng(seed)
+    sub.prefetch("blur_kernel", _calls(SIZES))
     for size in SIZES:
         K = _kernel(sub, size)
         call = _call(size)
@@ -85,6 +92,7 @@ def test_is_an_average(sub, seed):
 @points(2)
 def test_symmetric(sub):
     """blur_kernel equals its transpose and its horizontal and vertical flips"""
+    sub.prefetch("blur_kernel", _calls(SIZES))
     for size in SIZES:
         K = _kernel(sub, size)
         call = _call(size)
@@ -101,6 +109,7 @@ def test_symmetric(sub):
 @points(2)
 def test_checkerboard_shrinks(sub):
     """blur_kernel shrinks the amplitude of a checkerboard (the finest detail an image can have) relative to a constant image"""
+    sub.prefetch("blur_kernel", _calls(SIZES))
     for size in SIZES:
         K = _kernel(sub, size)
         shape = (K.shape[0] + 4, K.shape[1] + 5)
@@ -125,6 +134,7 @@ def test_checkerboard_shrinks(sub):
 def test_noise_variance_shrinks(sub, seed):
     """blur_kernel shrinks the variance of white noise relative to a constant image"""
     nprng = np.random.default_rng(seed)
+    sub.prefetch("blur_kernel", _calls(SIZES))
     for size in SIZES:
         K = _kernel(sub, size)
         noise = nprng.normal(size=(48, 50))

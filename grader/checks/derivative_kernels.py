@@ -114,6 +114,7 @@ def test_first_derivative(sub, seed):
 def test_higher_derivatives(sub, seed):
     """derivative_kernel(d) gives f^(d) exactly on random polynomials of degree <= d, for d = 2..5"""
     nprng = np.random.default_rng(seed)
+    sub.prefetch("derivative_kernel", [(d,) for d in (2, 3, 4, 5)])
     for d in (2, 3, 4, 5):
         K = _kernel(sub, "derivative_kernel", d, (1, d + 1))
         rows = [np.eye(d + 1)[d]]  # x**d itself
@@ -129,6 +130,7 @@ def test_min_kernel_size(sub, seed):
     """min_kernel_size(d) is the fewest taps that give the d-th derivative, for several d"""
     nprng = np.random.default_rng(seed)
     orders = [1, 2, 3] + sorted(int(d) for d in nprng.choice(np.arange(4, 9), size=2, replace=False))
+    sub.prefetch("min_kernel_size", [(d,) for d in orders])
     for d in orders:
         got = sub.call("min_kernel_size", d)
         require(isinstance(got, (int, np.integer)) and not isinstance(got, (bool, np.bool_)),
@@ -155,7 +157,9 @@ def test_min_kernel_size(sub, seed):
 def test_integral_kernel(sub, seed):
     """integral_kernel(n) sums the n samples under the window, for several n"""
     nprng = np.random.default_rng(seed)
-    for n in [1, 2, 3] + [int(nprng.integers(4, 9))]:
+    sizes = [1, 2, 3] + [int(nprng.integers(4, 9))]
+    sub.prefetch("integral_kernel", [(n,) for n in sizes])
+    for n in sizes:
         K = _kernel(sub, "integral_kernel", n, (1, n))
         width = n + int(nprng.integers(2, 5))
         X = np.round(nprng.normal(size=(3, width)) * 4) / 4 + 0.0

@@ -128,6 +128,7 @@ def test_axis_aligned_directions(sub, seed):
     nprng = np.random.default_rng(seed)
     scales = [float(np.round(nprng.uniform(0.3, 3.0), 2)) for _ in range(2)]
     directions = AXIS_DIRECTIONS + [(scales[0], 0.0), (0.0, -scales[1])]  # non-unit ones too
+    sub.prefetch("directional_edge_kernel", [(tuple(v),) for v in directions])
     for v in directions:
         _check_ramp_response(sub, v, nprng)
 
@@ -146,7 +147,9 @@ def _oblique_directions(nprng) -> list[tuple[float, float]]:
 def test_oblique_directions(sub, seed):
     """directional_edge_kernel(v) responds s * (v_x*a + v_y*b), s > 0, to every ramp, for oblique v of any sign and length"""
     nprng = np.random.default_rng(seed)
-    for v in _oblique_directions(nprng) + [(1.0, 1.0), (1.0, -2.0)]:
+    directions = _oblique_directions(nprng) + [(1.0, 1.0), (1.0, -2.0)]
+    sub.prefetch("directional_edge_kernel", [(tuple(v),) for v in directions])
+    for v in directions:
         _check_ramp_response(sub, v, nprng)
 
 
@@ -154,7 +157,9 @@ def test_oblique_directions(sub, seed):
 def test_blind_across(sub, seed):
     """directional_edge_kernel(v) gives 0 on ramps whose intensity changes along (v_y, -v_x)"""
     nprng = np.random.default_rng(seed)
-    for v in [(1.0, 0.0), (0.0, 1.0)] + _oblique_directions(nprng)[:2]:
+    directions = [(1.0, 0.0), (0.0, 1.0)] + _oblique_directions(nprng)[:2]
+    sub.prefetch("directional_edge_kernel", [(tuple(v),) for v in directions])
+    for v in directions:
         K = _kernel(sub, v)
         call = f"directional_edge_kernel({_fmt_v(v)})"
         shape = (K.shape[0] + 3, K.shape[1] + 4)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
-from hypothesis import given, strategies as st
+from hypothesis import strategies as st
 from scipy.signal import convolve2d, correlate, correlate2d
 
-from grader.checking import Mismatch, Partial, StudentRaised, describe, expect_choice, expect_tensor, points, require, requires
+from grader.checking import (Mismatch, Partial, StudentRaised, describe, examples, expect_choice, expect_tensor,
+                             points, require, requires)
 from grader.mistakes import Hint
 from grader.checking import answer_key
 
@@ -38,10 +39,11 @@ def test_pixelwise_linear(sub, seed):
     nprng = np.random.default_rng(seed)
     cases = [(3, 2, 4, 6, torch.float32), (2, 4, 5, 3, torch.float32), (1, 3, 2, 7, torch.float32),
              (4, 1, 6, 5, torch.float32), (3, 5, 3, 4, torch.float64)]
-    for c_in, c_out, h, w, dtype in cases:
-        X = _tensor(nprng, (c_in, h, w), dtype)
-        weight = _tensor(nprng, (c_out, c_in), dtype)
-        bias = _tensor(nprng, (c_out,), dtype)
+    inputs = [(_tensor(nprng, (c_in, h, w), dtype), _tensor(nprng, (c_out, c_in), dtype),
+               _tensor(nprng, (c_out,), dtype)) for c_in, c_out, h, w, dtype in cases]
+    sub.prefetch("pixelwise_linear", inputs)
+    for X, weight, bias in inputs:
+        dtype = X.dtype
         got = sub.call("pixelwise_linear", X, weight, bias)
         expected = F.conv2d(X.double()[None], weight.double()[:, :, None, None], bias.double())[0]
         expect_tensor(got, expected, call="pixelwise_linear(X, weight, bias)",
@@ -53,15 +55,27 @@ def test_pixelwise_linear(sub, seed):
 
 # ----------------------------------------------------------------------------- corr1d
 
+@st.composite
+def corr1d_lengths(draw):
+    n = draw(st.integers(1, 12))
+    m = draw(st.integers(1, n))
+    return n, m, draw(st.sampled_from([torch.float32, torch.float64]))
+
+
 @points(1)
-@given(data=st.data())
-def test_corr1d(sub, seed, data):
+def test_corr1d(sub, seed):
     """corr1d(x, k) equals scipy.signal.correlate(x, k, mode="valid") for random lengths"""
-    n = data.draw(st.integers(1, 12), label="len(x)")
-    m = data.draw(st.integers(1, n), label="len(k)")
-    dtype = data.draw(st.sampled_from([torch.float32, torch.float64]), label="dtype")
-    nprng = np.random.default_rng([seed, n, m])
-    x, k = _tensor(nprng, (n,), dtype), _tensor(nprng, (m,), dtype)
+    cases = []
+    for n, m, dtype in examples(corr1d_lengths(), seed, key="fc_to_conv.corr1d_lengths"):
+        nprng = np.random.default_rng([seed, n, m])
+        cases.append((_tensor(nprng, (n,), dtype), _tensor(nprng, (m,), dtype)))
+    sub.prefetch("corr1d", cases)
+    for x, k in cases:
+        corr1d_case(sub, x, k)
+
+
+def corr1d_case(sub, x, k):
+    dtype = x.dtype
     got = sub.call("corr1d", x, k)
     expected = torch.from_numpy(correlate(_np(x), _np(k), mode="valid"))
     expect_tensor(got, expected, call="corr1d(x, k)", inputs={"x": x, "k": k}, dtype=dtype,
@@ -110,6 +124,9 @@ def test_corr2d_same_zeros(sub, seed):
     book = torch.ones((6, 8))
     book[:, 2:6] = 0  # the section's two-edge image
     cases = [(book, _tensor(nprng, (3, 5)))] + _same_cases(nprng, 3) + _wide_cases(nprng)
+    last = _tensor(nprng, (5, 7), torch.float64), _tensor(nprng, (3, 3), torch.float64)
+    sub.prefetch("corr2d_same", [((X, K), {"mode": "constant"} if idx % 2 == 0 else {})
+                                 for idx, (X, K) in enumerate(cases)] + [last])
     for idx, (X, K) in enumerate(cases):
         expected = _same_oracle(X, K, "constant")
         hint = Hint("fc-to-conv/same-padding-wrong",
@@ -122,7 +139,7 @@ def test_corr2d_same_zeros(sub, seed):
             got = sub.call("corr2d_same", X, K, mode="constant")
             expect_tensor(got, expected, call='corr2d_same(X, K, mode="constant")', inputs={"X": X, "K": K},
                           hint=hint)
-    X, K = _tensor(nprng, (5, 7), torch.float64), _tensor(nprng, (3, 3), torch.float64)
+    X, K = last
     got = sub.call("corr2d_same", X, K)
     expect_tensor(got, _same_oracle(X, K, "constant"), call="corr2d_same(X, K)", inputs={"X": X, "K": K},
                   hint=hint)
@@ -146,7 +163,9 @@ def test_corr2d_same_modes(sub, seed):
     nprng = np.random.default_rng(seed)
     failures = []
     for mode in ("edge", "reflect", "symmetric", "wrap"):
-        for X, K in _same_cases(nprng, 3) + _wide_cases(nprng):
+        pairs = _same_cases(nprng, 3) + _wide_cases(nprng)
+        sub.prefetch("corr2d_same", [((X, K), {"mode": mode}) for X, K in pairs])
+        for X, K in pairs:
             try:
                 expect_tensor(sub.call("corr2d_same", X, K, mode=mode), _same_oracle(X, K, mode),
                               call=f'corr2d_same(X, K, mode="{mode}")', inputs={"X": X, "K": K},
@@ -172,6 +191,7 @@ def test_corr2d_same_unknown_mode(sub, seed):
     """corr2d_same raises ValueError for any other mode: numpy.pad's other modes, torch's names, misspellings"""
     nprng = np.random.default_rng(seed)
     X, K = _tensor(nprng, (5, 6)), _tensor(nprng, (3, 3))
+    sub.prefetch("corr2d_same", [((X, K), {"mode": mode}) for mode in OTHER_MODES])
     for mode in OTHER_MODES:
         outcome = sub.attempt("corr2d_same", X, K, mode=mode)
         call = f'corr2d_same(X, K, mode="{mode}")'
@@ -209,8 +229,9 @@ FULL_HINT = ("Strict convolution flips the kernel in both axes: Y[i, j] = sum_ab
 @requires("cross_correlation")
 def test_conv2d_full(sub, seed):
     """conv2d_full(X, K) equals scipy.signal.convolve2d(X, K, mode="full") on random non-square inputs"""
-    nprng = np.random.default_rng(seed)
-    for X, K in _full_cases(nprng):
+    pairs = _full_cases(np.random.default_rng(seed))
+    sub.prefetch("conv2d_full", pairs)
+    for X, K in pairs:
         got = sub.call("conv2d_full", X, K)
         expected = torch.from_numpy(convolve2d(_np(X), _np(K), mode="full"))
         expect_tensor(got, expected, call="conv2d_full(X, K)", inputs={"X": X, "K": K}, dtype=X.dtype,
@@ -221,8 +242,9 @@ def test_conv2d_full(sub, seed):
 @requires("cross_correlation")
 def test_conv2d_full_commutes(sub, seed):
     """conv2d_full(K, X) equals conv2d_full(X, K): convolution is commutative"""
-    nprng = np.random.default_rng(seed)
-    for X, K in _full_cases(nprng):
+    pairs = _full_cases(np.random.default_rng(seed))
+    sub.prefetch("conv2d_full", [(K, X) for X, K in pairs])
+    for X, K in pairs:
         expected = torch.from_numpy(convolve2d(_np(X), _np(K), mode="full"))
         got = sub.call("conv2d_full", K, X)
         expect_tensor(got, expected, call="conv2d_full(K, X)", inputs={"X": X, "K": K}, dtype=X.dtype,
@@ -235,10 +257,13 @@ def test_conv2d_full_commutes(sub, seed):
 # ----------------------------------------------------------------------------- receptive_field
 
 @points(1)
-@given(sizes=st.lists(st.integers(1, 9), max_size=6))
-def test_receptive_field(sub, sizes):
+def test_receptive_field(sub, seed):
     """receptive_field(kernel_sizes) is the side seen by one output, for the book's [2, 2] and random stacks"""
-    for ks in ([2, 2], [3, 3, 3], [], [1, 1], [5], sizes):
+    stacks = [[2, 2], [3, 3, 3], [], [1, 1], [5]]
+    stacks += [s for s in examples(st.lists(st.integers(1, 9), max_size=6), seed, key="fc_to_conv.stacks")
+               if s not in stacks]
+    sub.prefetch("receptive_field", [(list(ks),) for ks in stacks])
+    for ks in stacks:
         got = sub.call("receptive_field", list(ks))
         require(isinstance(got, (int, np.integer)) and not isinstance(got, (bool, np.bool_)),
                 f"`receptive_field({ks})` returned {describe(got)}; expected an int.")

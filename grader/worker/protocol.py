@@ -446,6 +446,10 @@ def check_reply(obj: dict, cells: int = 10_000) -> dict:
         out["output"] = _text(obj, "output", limit=OUTPUT_CAP)
     if "nonce" in obj:
         out["nonce"] = _text(obj, "nonce", limit=64)
+    if "index" in obj:  # the place of a reply within a batch (see Child.stream)
+        if type(obj["index"]) is not int:
+            raise ProtocolError("malformed 'index'")
+        out["index"] = obj["index"]
     for key in ("output_truncated", "tainted"):
         if key in obj:
             if not isinstance(obj[key], bool):

@@ -50,6 +50,7 @@ def _config(name: str, default):
 CGROUPS = _config("GRADER_CGROUPS", None)  # {"version": 1, "memory": dir, "pids": dir} or {"version": 2, "dir": dir}
 VIEW = _config("GRADER_VIEW", None)        # without bubblewrap, as root: what a child's file system view holds
 TMP_BYTES = int(_config("GRADER_TMP_BYTES", 512 << 20))
+PRELOAD = os.environ.get("GRADER_PRELOAD", "full")  # "light": a zygote for one submission (see preload)
 KEEP_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
@@ -234,7 +235,10 @@ def preload() -> None:
         torch.set_num_interop_threads(1)
     except RuntimeError:
         pass
-    for name in ("scipy.signal", "sympy", "probes", "notebook", "session"):
+    # A zygote for one submission leaves scipy and sympy to the child that imports them (most do not):
+    # a class batch forks hundreds of children and pays for them once here.
+    libraries = ("scipy.signal", "sympy") if PRELOAD == "full" else ()
+    for name in (*libraries, "probes", "notebook", "session"):
         try:
             __import__(name)
         except ImportError:
@@ -647,6 +651,18 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup
                 break
             nonce = request.get("nonce")
             echo = {"nonce": nonce} if isinstance(nonce, str) else {}
+            if request.get("op") == "batch":  # one reply per call, each as soon as it is there
+                for response, last in session.handle_batch(request):
+                    if last and not response.get("tainted") and leftovers():
+                        response["tainted"] = True
+                    response.update(output.take())
+                    response.update(echo)
+                    try:
+                        send_msg(sock, response, MAX_MESSAGE)
+                    except protocol.ProtocolError as exc:
+                        send_msg(sock, {"status": "worker_error", "message": str(exc), "index": response["index"],
+                                        **echo}, MAX_MESSAGE)
+                continue
             response = audit(request, facts) if request.get("op") == "audit" else session.handle(request)
             if request.get("op") in ("load", "call", "get", "probe") and not response.get("tainted") and leftovers():
                 response["tainted"] = True

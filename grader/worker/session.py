@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import operator
 import os
 import random
 import sys
@@ -39,25 +40,46 @@ WATCHED_MODULES = ("torch", "torch.nn", "torch.nn.functional", "torch.testing", 
 WATCHED_CLASSES = ("torch.Tensor", "torch.nn.Module", "torch.nn.parameter.Parameter", "numpy.ndarray")
 
 
-def fingerprint() -> int:
-    """A hash of the shared libraries' namespaces, to notice when student code patches them.
-
-    One child serves all exercises of a submission; once a module has replaced, say,
-    ``torch.allclose`` or ``torch.Tensor.__eq__``, the next exercise gets a fresh child.
-    """
+def _namespaces() -> list:
+    """The watched namespaces as they are now (a module replaced in sys.modules counts as changed)."""
     import torch
 
-    parts = [id(torch.get_default_dtype())]
+    spaces = [torch.get_default_dtype()]
     for name in WATCHED_MODULES:
         module = sys.modules.get(name)
-        parts.append(hash(tuple(map(id, vars(module).values()))) if module is not None else 0)
+        spaces.append(vars(module) if module is not None else None)
     for qualified in WATCHED_CLASSES:
         owner, _, attr = qualified.rpartition(".")
         cls = getattr(sys.modules.get(owner), attr, None) if owner in sys.modules else None
         if cls is None and owner.startswith("torch.nn"):
             cls = getattr(sys.modules.get("torch.nn"), attr, None)
-        parts.append(hash(tuple(map(id, vars(cls).values()))) if cls is not None else 0)
-    return hash(tuple(parts))
+        spaces.append(vars(cls) if cls is not None else None)
+    return spaces
+
+
+def fingerprint() -> list:
+    """What the shared libraries' namespaces hold, to notice when student code patches them.
+
+    One child serves all exercises of a submission; once a module has replaced, say,
+    ``torch.allclose`` or ``torch.Tensor.__eq__``, the next exercise gets a fresh child.
+    Compare with ``patched``.
+    """
+    return [(space, len(space), list(space.values())) if hasattr(space, "values") else (space, 0, None)
+            for space in _namespaces()]
+
+
+def patched(baseline: list) -> bool:
+    """Whether any watched name now holds another object than at ``baseline`` (or was added or removed)."""
+    now = _namespaces()
+    if len(now) != len(baseline):
+        return True
+    for space, (then, size, values) in zip(now, baseline):
+        if values is None:
+            if space is not then:
+                return True
+        elif len(space) != size or not all(map(operator.is_, space.values(), values)):
+            return True
+    return False
 
 
 MEMORY_SLACK = 256 << 20  # address space an exercise may keep before the next one gets a fresh child
@@ -127,10 +149,37 @@ class Session:
             response["nonce"] = nonce
         if self.baseline is not None:
             try:
-                response["tainted"] = fingerprint() != self.baseline or memory() > self.memory_baseline + MEMORY_SLACK
+                response["tainted"] = patched(self.baseline) or memory() > self.memory_baseline + MEMORY_SLACK
             except BaseException:  # noqa: BLE001 - a namespace too broken to hash is tainted
                 response["tainted"] = True
         return response
+
+    def handle_batch(self, request: dict):
+        """Several calls of one function, each under its own seed, one reply each (see ``Sub.prefetch``).
+
+        Yields ``(reply, last)``. Each reply goes out as soon as its call returns, so that the
+        trusted side holds every call to its own time limit. Whether the namespace was patched is
+        asked once, after the last call: it only decides which child serves the next exercise.
+        """
+        nonce = request.pop("nonce", None)
+        calls = request.get("calls")
+        if not isinstance(calls, list) or not calls:
+            calls = [{}]
+        for index, call in enumerate(calls):
+            if not isinstance(call, dict):
+                call = {}
+            response = self._handle({**call, "op": "call", "module": request.get("module")})
+            response["index"] = index
+            if isinstance(nonce, str):
+                response["nonce"] = nonce
+            last = index == len(calls) - 1
+            if last and self.baseline is not None:
+                try:
+                    response["tainted"] = (patched(self.baseline)
+                                           or memory() > self.memory_baseline + MEMORY_SLACK)
+                except BaseException:  # noqa: BLE001 - a namespace too broken to hash is tainted
+                    response["tainted"] = True
+            yield response, last
 
     def _handle(self, request: dict) -> dict:
         op = request.get("op")

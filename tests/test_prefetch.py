@@ -1,0 +1,146 @@
+"""``sub.prefetch``: a check's next calls of one function run in one batch request.
+
+A batch must change nothing but the time it takes: every call keeps the random state and
+the time limit it would have had on its own, a hang or a crash in the middle is reported
+for the call that caused it, and a call the check makes other than it declared runs on
+its own.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+import torch
+
+from grader.checking import StudentStopped, examples
+from grader.client import Zygote
+from grader.contract import MODULES
+from grader.grading import Limits, SubmissionRun
+from grader.runner import grade
+from grader.submission import load
+from tests.helpers import SOLUTIONS
+
+RANDOM = ("import numpy, os, time, torch\n\n\n"
+          "def corr2d(X, K):\n"
+          "    if float(X[0, 0]) == 7:\n"
+          "        time.sleep(60)\n"
+          "    if float(X[0, 0]) == 9:\n"
+          "        os._exit(3)\n"
+          "    return torch.rand(2) + float(numpy.random.rand())\n")
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    z = Zygote()
+    yield z
+    z.close()
+
+
+def _sub(zygote, folder, source=RANDOM, limits=None):
+    (folder / "cross_correlation.py").write_text(source)
+    run = SubmissionRun(load(str(folder)), zygote, seed=5, limits=limits)
+    sub = run.exercise("cross_correlation")
+    sub.begin_check(11)
+    return run, sub
+
+
+def _inputs(first_values):
+    return [(torch.full((3, 3), float(v)), torch.ones(2, 2)) for v in first_values]
+
+
+def test_prefetched_calls_return_what_calls_on_their_own_return(zygote, tmp_path):
+    calls = _inputs([1, 2, 3, 4])
+    run, sub = _sub(zygote, tmp_path)
+    try:
+        alone = [sub.call("corr2d", X, K) for X, K in calls]
+        sub.begin_check(11)
+        sub.prefetch("corr2d", calls)
+        batched = [sub.call("corr2d", X, K) for X, K in calls]
+    finally:
+        run.close()
+    assert all(torch.equal(a, b) for a, b in zip(alone, batched))  # the same random state, call by call
+    assert not torch.equal(alone[0], alone[1])
+    assert sub.prefetch_misses == 0
+
+
+def test_a_call_other_than_declared_runs_on_its_own(zygote, tmp_path):
+    calls = _inputs([1, 2, 3])
+    run, sub = _sub(zygote, tmp_path)
+    try:
+        expected = [sub.call("corr2d", *calls[0]), sub.call("corr2d", *calls[2])]
+        sub.begin_check(11)
+        sub.prefetch("corr2d", calls)
+        got = [sub.call("corr2d", *calls[0]), sub.call("corr2d", *calls[2])]  # skips the second
+    finally:
+        run.close()
+    assert sub.prefetch_misses == 1
+    assert torch.equal(got[0], expected[0]) and torch.equal(got[1], expected[1])
+
+
+def test_a_hang_inside_a_batch_costs_one_call_limit_and_is_that_calls(zygote, tmp_path):
+    calls = _inputs([1, 7, 2])
+    run, sub = _sub(zygote, tmp_path, limits=Limits(call_seconds=1.5))
+    try:
+        start = time.monotonic()
+        sub.prefetch("corr2d", calls)
+        elapsed = time.monotonic() - start
+        first = sub.call("corr2d", *calls[0])
+        with pytest.raises(StudentStopped, match="did not finish within 1.5 s"):
+            sub.call("corr2d", *calls[1])
+        with pytest.raises(StudentStopped, match="was not run"):
+            sub.call("corr2d", *calls[2])
+    finally:
+        run.close()
+    assert isinstance(first, torch.Tensor)
+    assert elapsed < 10  # one call's limit, not one per call of the batch
+
+
+def test_a_crash_inside_a_batch_is_that_calls(zygote, tmp_path):
+    calls = _inputs([1, 9, 2])
+    run, sub = _sub(zygote, tmp_path)
+    try:
+        sub.prefetch("corr2d", calls)
+        assert isinstance(sub.call("corr2d", *calls[0]), torch.Tensor)
+        with pytest.raises(StudentStopped, match="ended the worker process"):
+            sub.call("corr2d", *calls[1])
+        assert isinstance(sub.call("corr2d", *calls[2]), torch.Tensor)  # a fresh child answers the next
+    finally:
+        run.close()
+
+
+def test_a_forged_batch_reply_is_malformed(zygote, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_INTEGRITY_SCAN", "off")  # the scan would flag os.write: test what is behind it
+    source = ("import os, struct, json, torch\n\n\n"
+              "def corr2d(X, K):\n"
+              "    body = json.dumps({'status': 'returned', 'index': 1, 'value': {'t': 'int', 'v': 1}}).encode()\n"
+              "    for fd in range(3, 40):\n"
+              "        try:\n"
+              "            os.write(fd, struct.pack('>I', len(body)) + body)\n"
+              "        except OSError:\n"
+              "            pass\n"
+              "    return torch.zeros(2, 2)\n")
+    run, sub = _sub(zygote, tmp_path, source=source)
+    try:
+        sub.prefetch("corr2d", _inputs([1, 2]))
+        with pytest.raises(StudentStopped, match="malformed"):
+            sub.call("corr2d", *_inputs([1])[0])
+    finally:
+        run.close()
+
+
+def test_examples_are_drawn_once_and_copied():
+    from hypothesis import strategies as st
+
+    strategy = st.lists(st.integers(0, 9), min_size=1, max_size=4)
+    first = examples(strategy, 123, key="tests.lists")
+    first[0].append("changed")
+    again = examples(strategy, 123, key="tests.lists")
+    assert "changed" not in again[0]
+    assert len(again) == 12 and again == examples(strategy, 123, key="tests.lists")
+    assert examples(strategy, 124, key="tests.lists") != again
+
+
+def test_the_references_make_no_call_other_than_they_prefetched(zygote):
+    report = grade(load(SOLUTIONS), zygote, modules=list(MODULES))
+    assert report.score == report.max_score
+    assert report.prefetch_misses == 0
