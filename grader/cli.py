@@ -459,9 +459,11 @@ def grade_one(path: str, *, seed: int, modules, json_out: str | None = None, zyg
 def cmd_grade(args) -> int:
     lang, report_path = getattr(args, "lang", "en"), getattr(args, "report", None)
     start = time.monotonic()
+    from grader import seeds
     from grader.client import Zygote
 
     zygote = Zygote(many=False)  # first: the worker imports torch while this process imports it and the checks
+    seeds.prepare(args.seed)
     try:
         import torch
 
