@@ -653,27 +653,22 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup
                 break
             nonce = request.get("nonce")
             echo = {"nonce": nonce} if isinstance(nonce, str) else {}
-            if request.get("op") == "batch":  # one reply per call, each as soon as it is there
-                for response, last in session.handle_batch(request):
-                    if last and not response.get("tainted") and leftovers():
-                        response["tainted"] = True
-                    response.update(output.take())
-                    response.update(echo)
-                    try:
-                        send_msg(sock, response, MAX_MESSAGE)
-                    except protocol.ProtocolError as exc:
-                        send_msg(sock, {"status": "worker_error", "message": str(exc), "index": response["index"],
-                                        **echo}, MAX_MESSAGE)
-                continue
-            response = audit(request, facts) if request.get("op") == "audit" else session.handle(request)
-            if request.get("op") in ("load", "call", "get", "probe") and not response.get("tainted") and leftovers():
-                response["tainted"] = True
-            response.update(output.take())
-            response.update(echo)
-            try:
-                send_msg(sock, response, MAX_MESSAGE)
-            except protocol.ProtocolError as exc:
-                send_msg(sock, {"status": "worker_error", "message": str(exc), **echo}, MAX_MESSAGE)
+            op = request.get("op")
+            if op == "batch":  # one reply per call, each sent as soon as its call returns
+                replies = session.handle_batch(request)
+            else:
+                response = audit(request, facts) if op == "audit" else session.handle(request)
+                replies = [(response, op in ("load", "call", "get", "probe"))]
+            for response, ask in replies:  # ask: whether what the code left behind decides "tainted"
+                if ask and not response.get("tainted") and leftovers():
+                    response["tainted"] = True
+                response.update(output.take())
+                response.update(echo)
+                try:
+                    send_msg(sock, response, MAX_MESSAGE)
+                except protocol.ProtocolError as exc:
+                    place = {"index": response["index"]} if "index" in response else {}
+                    send_msg(sock, {"status": "worker_error", "message": str(exc), **place, **echo}, MAX_MESSAGE)
     except BaseException:  # noqa: BLE001 - report anything, then end this child only
         try:
             send_msg(sock, {"status": "worker_error", "message": traceback.format_exc(limit=3), **echo}, MAX_MESSAGE)
