@@ -17,16 +17,14 @@ reference solutions: oracles are scipy, numpy, sympy and torch.nn.functional.
 """
 from __future__ import annotations
 
-import copy
 import math
-
 import sys
 from dataclasses import dataclass
 
 import torch
 from _pytest.outcomes import Skipped  # pytest.skip.Exception, without importing all of pytest (0.13 s)
-from hypothesis import HealthCheck, Phase, settings
 
+from grader.drawn import examples  # noqa: F401 - re-exported for check modules
 from grader.mistakes import Hint, code_of  # noqa: F401 - Hint is re-exported for check modules
 from grader.worker.protocol import Foreign, RemoteClass, RemoteException
 
@@ -56,49 +54,26 @@ def _mark(name: str):
 points = _mark("points")
 requires = _mark("requires")
 
-settings.register_profile(
-    "grader",
-    max_examples=12,
-    deadline=None,
-    database=None,
-    print_blob=False,
-    derandomize=False,
-    suppress_health_check=list(HealthCheck),
-    # No shrinking or explaining: each step is a round trip to the worker, the generated
-    # inputs are small already, and a class batch would pay it for every wrong submission.
-    phases=(Phase.explicit, Phase.generate),
-)
-settings.load_profile("grader")
-GRADER_SETTINGS = settings.get_profile("grader")
-
-_EXAMPLES: dict = {}  # (key, seed, count) -> the inputs drawn: the same for every submission of a run
 
 
-def examples(strategy, seed: int, *, key: str, count: int | None = None) -> list:
-    """The inputs hypothesis draws from ``strategy`` under ``seed``: what ``@given`` would feed
-    a test that passes, in the same order.
+def image_and_kernel(max_side: int):
+    """A strategy factory for ``examples``: (X, K) float32 tensors of small integers, every shape
+    from 1x1 up to ``max_side`` per side, K no larger than X."""
+    def strategy():
+        import hypothesis.extra.numpy as hnp
+        import numpy as np
+        from hypothesis import strategies as st
 
-    Property-based checks take their inputs from here and then test them one by one,
-    stopping at the first failure (as ``@given`` without shrinking does). The inputs
-    depend only on the check's seed, so a class batch draws them once per grader process
-    (``key`` names the strategy) and every submission gets its own copy.
-    """
-    count = count or GRADER_SETTINGS.max_examples
-    cache_key = (key, seed, count)
-    if cache_key not in _EXAMPLES:
-        from hypothesis import given
-
-        drawn: list = []
-
-        @settings(GRADER_SETTINGS, max_examples=count, phases=(Phase.generate,))
-        @given(strategy)
-        def collect(case):
-            drawn.append(case)
-
-        collect._hypothesis_internal_use_seed = seed
-        collect()
-        _EXAMPLES[cache_key] = drawn
-    return copy.deepcopy(_EXAMPLES[cache_key])
+        @st.composite
+        def draw_case(draw):
+            n_h, n_w = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
+            k_h, k_w = draw(st.integers(1, n_h)), draw(st.integers(1, n_w))
+            values = st.integers(-4, 4).map(float)
+            X = draw(hnp.arrays(np.float32, (n_h, n_w), elements=values))
+            K = draw(hnp.arrays(np.float32, (k_h, k_w), elements=values))
+            return torch.from_numpy(X), torch.from_numpy(K)
+        return draw_case()
+    return strategy
 
 
 # ----------------------------------------------------------------------------- outcomes

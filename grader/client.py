@@ -260,27 +260,15 @@ class Child:
             self.kill()
             raise WorkerMalformed(f"{WorkerMalformed.MESSAGE} ({type(exc).__name__})") from None
 
-    def stream(self, message: dict, count: int, timeout: float, total: float):
-        """Send one batch request and yield its ``count`` replies, in order, as they arrive.
-
-        Each reply must be complete ``timeout`` seconds after the one before it (the first:
-        after the request went out), and all of them within ``total``: every call keeps
-        the time limit it would have had on its own. A failure raises what ``request``
-        raises, after the replies that did arrive were yielded.
-        """
+    def start_batch(self, message: dict, count: int, timeout: float, total: float) -> "Batch":
+        """Send one batch request; its ``count`` replies are then read one by one (``Batch``)."""
         if self.closed:
             raise WorkerDied("the worker was already stopped")
         nonce = secrets.token_hex(12)
-        end = time.monotonic() + total
         with self._failures(timeout):
             self.sock.settimeout(max(0.05, min(timeout, total)))
             send_msg(self.sock, {**message, "nonce": nonce})
-            for index in range(count):
-                deadline = min(time.monotonic() + timeout, end)
-                reply = check_reply(recv_msg(self.sock, deadline=deadline))
-                if reply.get("nonce") != nonce or reply.get("index") != index:
-                    raise ProtocolError("a reply that does not answer this request")
-                yield reply
+        return Batch(self, nonce, count, timeout, time.monotonic() + total)
 
     def kill(self) -> None:
         if not self.closed:
@@ -293,3 +281,47 @@ class Child:
             self.closed = True
             self.sock.close()
             self.zygote.send({"op": "done", "id": self.id})
+
+
+class Batch:
+    """The replies of one batch request, in order, each read when the grader needs it.
+
+    The worker runs the calls one after another and sends each reply as soon as its call
+    returns, so it is usually ahead. Each reply must be complete ``timeout`` seconds after
+    it is asked for, and all within the batch's total budget: every call keeps the time
+    limit it would have had on its own. Whatever goes wrong ends the child as in
+    ``Child.request``.
+    """
+
+    def __init__(self, child: Child, nonce: str, count: int, timeout: float, end: float):
+        self.child, self.nonce, self.count = child, nonce, count
+        self.timeout, self.end = timeout, end
+        self.taken = 0
+
+    @property
+    def left(self) -> int:
+        return self.count - self.taken
+
+    def next(self, timeout: float | None = None) -> dict:
+        timeout = self.timeout if timeout is None else timeout
+        if self.child.closed:
+            raise WorkerDied("the worker was already stopped")
+        with self.child._failures(timeout):  # noqa: SLF001 - the same failures as a single request
+            reply = check_reply(recv_msg(self.child.sock, deadline=min(time.monotonic() + timeout, self.end)))
+            if reply.get("nonce") != self.nonce or reply.get("index") != self.taken:
+                raise ProtocolError("a reply that does not answer this request")
+            self.taken += 1
+            return reply
+
+    def drain(self, grace: float) -> tuple[list[dict], bool]:
+        """The replies not taken, read within ``grace`` seconds in all: the calls nobody needs
+        any more (their check has ended). Returns them and whether all came; if not, the child
+        was ended (a slow or endless call must not hold up the next check)."""
+        end = time.monotonic() + grace
+        replies = []
+        try:
+            while self.left:
+                replies.append(self.next(max(0.01, end - time.monotonic())))
+        except (WorkerTimeout, WorkerDied):
+            return replies, False
+        return replies, True

@@ -158,7 +158,8 @@ class Sub:
         self.unavailable: str | None = None
         self.check_seed = seeds.derive(run.seed, "exercise", module)
         self.calls = 0
-        self.pending: list = []  # prefetched calls: (request, reply or the exception that ended them)
+        self.batch = None  # the open batch of prefetched calls (client.Batch), if any
+        self.batch_items: list[dict] = []  # its calls, as the requests they stand for
         self.prefetch_misses = 0  # calls that did not match what was prefetched (a check's mistake)
         self.captured: list[str] = []
         self.seed_pin: dict | None = None  # set inside `with sub.fixed_seed():`
@@ -173,8 +174,8 @@ class Sub:
 
     def begin_check(self, seed: int) -> None:
         self.check_seed = seed
+        self._settle()
         self.calls = 0
-        self.pending = []
         self.captured = []
         self.seed_pin = None
 
@@ -193,6 +194,7 @@ class Sub:
 
     def close(self) -> None:
         """Done with this exercise; its child stays for the next one unless it was tainted."""
+        self._settle()
         self.child = None
 
     def _timeout(self, seconds: float) -> float:
@@ -325,71 +327,82 @@ class Sub:
 
     # batches ---------------------------------------------------------------
     MAX_BATCH = 200  # calls in one batch request
+    DRAIN_SECONDS = 0.5  # how long calls whose check has ended may take before their child is ended
 
     def prefetch(self, name: str, calls) -> None:
-        """Run the check's next calls of ``name`` in one request; they are then answered from it.
+        """Send the check's next calls of ``name`` in one request; they are then answered from it.
 
         ``calls`` lists the check's next calls of ``name``, each an args tuple or an
         ``(args, kwargs)`` pair, in the order the check makes them, with nothing else asked
         of the submission in between. The worker runs them one after another, each under
-        the seed it would have had on its own and within its own time limit, and streams
-        the replies back; ``call``/``attempt`` then take them in order. A call that does
-        not match the next prefetched one (other arguments) drops the rest and runs on its
-        own, so a wrong declaration costs time, never a verdict.
+        the seed it would have had on its own, and streams the replies back; ``call`` and
+        ``attempt`` take them in order, each within the time limit of a call of its own.
+        A call that does not match the next one sent (other arguments) ends the batch and
+        runs on its own, so a wrong list costs time, never a verdict. When the check ends
+        before it took them all, the rest are read and dropped, and a child still busy with
+        them after ``DRAIN_SECONDS`` is ended: a call the check did not need is never
+        reported, nor held against the submission's time.
         """
+        self._settle()
         items = []
-        for call in calls:
+        for call in list(calls)[:self.MAX_BATCH]:
             args, kwargs = call if (len(call) == 2 and isinstance(call[0], tuple) and isinstance(call[1], dict)) \
                 else (tuple(call), {})
             items.append(self._call_message(name, args, kwargs))
-        self.pending = []
         if len(items) < 2 or (self._scope(), name) in self.run.hung:
             return
-        for start in range(0, len(items), self.MAX_BATCH):
-            if not self._prefetch_batch(name, items[start:start + self.MAX_BATCH]):
-                break
-
-    def _prefetch_batch(self, name: str, items: list[dict]) -> bool:
         try:
             child = self._load()
             timeout = self._timeout(self.run.limits.call_seconds)
         except (Unavailable, Mismatch, StudentStopped):
-            return False  # the first call reports it, on its own
+            return  # the first call reports it, on its own
         first = self.calls
         seeds_ = [self._next_seed() for _ in items]
         self.calls = first  # each call counts when it is taken (see _prefetched)
         calls = [{"name": m["name"], "args": m["args"], "kwargs": m["kwargs"], "seed": seed}
                  for m, seed in zip(items, seeds_)]
-        replies = child.stream({"op": "batch", "module": self.module, "calls": calls}, len(calls),
-                               timeout, max(0.05, self.run.time_left()))
-        done = 0
         try:
-            for item in items:
-                self.pending.append((item, next(replies)))
-                done += 1
-        except (WorkerTimeout, WorkerDied) as exc:  # the call at `done` hung or ended the child
-            self.pending.append((items[done], exc))
-            return False
-        return True
+            self.batch = child.start_batch({"op": "batch", "module": self.module, "calls": calls}, len(calls),
+                                           timeout, max(0.05, self.run.time_left()))
+        except (WorkerTimeout, WorkerDied):
+            self.child = None
+            self.run.drop_shared()  # the calls run on their own, in a fresh child
+            return
+        self.batch_items = items
 
     def _prefetched(self, message: dict):
-        """The prefetched answer to ``message`` (a function answering it), or None to ask the worker."""
-        if not self.pending or message.get("op") != "call":
+        """The batch's answer to ``message`` (a function giving it), or None to ask the worker."""
+        batch = self.batch
+        if batch is None:
             return None
-        item, reply = self.pending[0]
-        if (item["name"], item["args"], item["kwargs"]) != (message["name"], message["args"], message["kwargs"]):
-            self.pending = []  # the check asks for something else: the rest would answer the wrong calls
-            self.prefetch_misses += 1
+        item = self.batch_items[batch.taken]
+        if message.get("op") != "call" or \
+                (item["name"], item["args"], item["kwargs"]) != (message["name"], message["args"], message["kwargs"]):
+            self.prefetch_misses += message.get("op") == "call"  # the check asks for something else
+            self._settle()
             return None
-        self.pending.pop(0)
         self._next_seed()
+        try:
+            reply = batch.next()
+        except (WorkerTimeout, WorkerDied) as exc:
+            self.batch = None
+            return lambda label, hung_key, failure=exc: self._stopped(failure, label, hung_key)
+        if not batch.left:
+            self.batch = None
+        return lambda label, hung_key: reply
 
-        def serve(label, hung_key):
-            if isinstance(reply, Exception):
-                self.pending = []
-                self._stopped(reply, label, hung_key)
-            return reply
-        return serve
+    def _settle(self) -> None:
+        """Close the open batch: read what its calls left behind (a patched namespace counts), and
+        end the child if they are still running after DRAIN_SECONDS."""
+        batch, self.batch = self.batch, None
+        if batch is None or not batch.left:
+            return
+        replies, complete = batch.drain(min(self.DRAIN_SECONDS, self.run.limits.call_seconds))
+        for reply in replies:
+            self.run.note_taint(reply)
+        if not complete:
+            self.child = None
+            self.run.drop_shared()
 
     def _call_message(self, name: str, args, kwargs) -> dict:
         return {"op": "call", "module": self.module, "name": name,

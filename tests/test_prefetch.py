@@ -12,6 +12,7 @@ import time
 import pytest
 import torch
 
+from grader import drawn
 from grader.checking import StudentStopped, examples
 from grader.client import Zygote
 from grader.contract import MODULES
@@ -128,19 +129,115 @@ def test_a_forged_batch_reply_is_malformed(zygote, tmp_path, monkeypatch):
         run.close()
 
 
-def test_examples_are_drawn_once_and_copied():
+def _lists():
     from hypothesis import strategies as st
 
-    strategy = st.lists(st.integers(0, 9), min_size=1, max_size=4)
-    first = examples(strategy, 123, key="tests.lists")
+    return st.lists(st.integers(0, 9), min_size=1, max_size=4)
+
+
+def test_examples_are_drawn_once_copied_and_kept_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(tmp_path / "hypothesis"))
+    monkeypatch.setattr(drawn, "_memory", {})
+    monkeypatch.setattr(drawn, "_disk", None)
+    first = examples(_lists, 123, key="tests.lists")
     first[0].append("changed")
-    again = examples(strategy, 123, key="tests.lists")
+    again = examples(_lists, 123, key="tests.lists")
     assert "changed" not in again[0]
-    assert len(again) == 12 and again == examples(strategy, 123, key="tests.lists")
-    assert examples(strategy, 124, key="tests.lists") != again
+    assert len(again) == 12 and again == examples(_lists, 123, key="tests.lists")
+    assert examples(_lists, 124, key="tests.lists") != again
+    (cache,) = (tmp_path / "examples").iterdir()
+    assert oct(cache.stat().st_mode & 0o777) == "0o600"
+
+    # a new process reads them back without drawing
+    monkeypatch.setattr(drawn, "_memory", {})
+    monkeypatch.setattr(drawn, "_disk", None)
+    monkeypatch.setattr(drawn, "_draw", lambda *a: pytest.fail("drew again"))
+    assert examples(_lists, 123, key="tests.lists") == again
+
+
+def test_an_altered_or_foreign_example_cache_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(tmp_path / "hypothesis"))
+    monkeypatch.setattr(drawn, "_memory", {})
+    monkeypatch.setattr(drawn, "_disk", None)
+    want = examples(_lists, 7, key="tests.lists")
+    (cache,) = (tmp_path / "examples").iterdir()
+    for text, mode in (("{not json", 0o600), (cache.read_text().replace('"v":', '"w":'), 0o600),
+                       (cache.read_text(), 0o666)):
+        cache.write_text(text)
+        cache.chmod(mode)
+        monkeypatch.setattr(drawn, "_memory", {})
+        monkeypatch.setattr(drawn, "_disk", None)
+        assert examples(_lists, 7, key="tests.lists") == want
 
 
 def test_the_references_make_no_call_other_than_they_prefetched(zygote):
     report = grade(load(SOLUTIONS), zygote, modules=list(MODULES))
     assert report.score == report.max_score
     assert report.prefetch_misses == 0
+
+
+PATCHING = ("import time, torch\n\n\n"
+            "def corr2d(X, K):\n"
+            "    torch.rt_leak = True\n"
+            "    if float(X[0, 0]) == 7:\n"
+            "        time.sleep(60)\n"
+            "    return torch.zeros(1)\n\n\n"
+            "def leaked():\n"
+            "    return hasattr(torch, 'rt_leak')\n")
+
+
+def test_a_patch_from_calls_the_check_did_not_take_stays_in_its_exercise(zygote, tmp_path):
+    run, sub = _sub(zygote, tmp_path, source=PATCHING)
+    try:
+        sub.prefetch("corr2d", _inputs([1, 2, 3]))
+        sub.call("corr2d", *_inputs([1])[0])  # the check fails here and ends
+        sub.close()
+        assert run.tainted  # the batch's last reply said so, though nobody took it
+        other = run.exercise("cross_correlation")
+        other.begin_check(12)
+        assert other.call("leaked") is False  # a fresh child
+    finally:
+        run.close()
+
+
+def test_calls_an_ended_check_did_not_take_cost_at_most_the_drain_time(zygote, tmp_path):
+    run, sub = _sub(zygote, tmp_path, source=PATCHING)
+    try:
+        sub.prefetch("corr2d", _inputs([1, 7, 2]))
+        sub.call("corr2d", *_inputs([1])[0])
+        start = time.monotonic()
+        sub.begin_check(13)  # the next check: the call of 7, still running, is not waited for
+        assert time.monotonic() - start < sub.DRAIN_SECONDS + 1
+        assert not run.hung  # nor reported: the check did not need it
+        assert isinstance(sub.call("corr2d", *_inputs([7 + 1])[0]), torch.Tensor)
+    finally:
+        run.close()
+
+
+def test_printing_in_every_call_never_fills_the_output_file(zygote, tmp_path):
+    source = ("import torch\n\n\n"
+              "def corr2d(X, K):\n"
+              "    print('x' * 1_500_000)\n"
+              "    return torch.zeros(1)\n")
+    run, sub = _sub(zygote, tmp_path, source=source)
+    try:
+        sub.prefetch("corr2d", _inputs(range(1, 6)))
+        for X, K in _inputs(range(1, 6)):
+            assert isinstance(sub.call("corr2d", X, K), torch.Tensor)  # 7.5 MB in all, over the 4 MiB file limit
+        assert isinstance(sub.call("corr2d", *_inputs([9 - 1])[0]), torch.Tensor)
+    finally:
+        run.close()
+
+
+def test_a_reply_too_large_to_send_still_says_tainted(zygote, tmp_path):
+    source = ("import torch\n\n\n"
+              "def corr2d(X, K):\n"
+              "    torch.rt_leak = True\n"
+              "    return tuple(torch.zeros(900_000) for _ in range(3))\n")
+    run, sub = _sub(zygote, tmp_path, source=source)
+    try:
+        with pytest.raises(StudentStopped, match="could not be completed"):
+            sub.call("corr2d", *_inputs([1])[0])
+        assert run.tainted
+    finally:
+        run.close()

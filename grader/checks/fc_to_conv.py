@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
-from hypothesis import strategies as st
 from scipy.signal import convolve2d, correlate, correlate2d
 
 from grader.checking import (Mismatch, Partial, StudentRaised, describe, examples, expect_choice, expect_tensor,
@@ -55,18 +54,31 @@ def test_pixelwise_linear(sub, seed):
 
 # ----------------------------------------------------------------------------- corr1d
 
-@st.composite
-def corr1d_lengths(draw):
-    n = draw(st.integers(1, 12))
-    m = draw(st.integers(1, n))
-    return n, m, draw(st.sampled_from([torch.float32, torch.float64]))
+def corr1d_lengths():
+    """len(x), len(k) <= len(x) and the dtype's name, for ``examples``."""
+    from hypothesis import strategies as st
+
+    @st.composite
+    def draw_lengths(draw):
+        n = draw(st.integers(1, 12))
+        m = draw(st.integers(1, n))
+        return n, m, draw(st.sampled_from(["float32", "float64"]))
+    return draw_lengths()
+
+
+def kernel_stacks():
+    """Lists of up to six kernel sizes from 1 to 9, for ``examples``."""
+    from hypothesis import strategies as st
+
+    return st.lists(st.integers(1, 9), max_size=6)
 
 
 @points(1)
 def test_corr1d(sub, seed):
     """corr1d(x, k) equals scipy.signal.correlate(x, k, mode="valid") for random lengths"""
     cases = []
-    for n, m, dtype in examples(corr1d_lengths(), seed, key="fc_to_conv.corr1d_lengths"):
+    for n, m, dtype_name in examples(corr1d_lengths, seed, key="fc_to_conv.corr1d_lengths"):
+        dtype = getattr(torch, dtype_name)
         nprng = np.random.default_rng([seed, n, m])
         cases.append((_tensor(nprng, (n,), dtype), _tensor(nprng, (m,), dtype)))
     sub.prefetch("corr1d", cases)
@@ -260,7 +272,7 @@ def test_conv2d_full_commutes(sub, seed):
 def test_receptive_field(sub, seed):
     """receptive_field(kernel_sizes) is the side seen by one output, for the book's [2, 2] and random stacks"""
     stacks = [[2, 2], [3, 3, 3], [], [1, 1], [5]]
-    stacks += [s for s in examples(st.lists(st.integers(1, 9), max_size=6), seed, key="fc_to_conv.stacks")
+    stacks += [s for s in examples(kernel_stacks, seed, key="fc_to_conv.stacks")
                if s not in stacks]
     sub.prefetch("receptive_field", [(list(ks),) for ks in stacks])
     for ks in stacks:

@@ -575,7 +575,7 @@ class Output:
         sys.stderr.flush()
         os.dup2(fd, 1)
         os.dup2(fd, 2)
-        os.close(fd)
+        self.writer = fd  # kept to empty the file after each reply (see take)
         sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", buffering=0), write_through=True)
         sys.stderr = io.TextIOWrapper(os.fdopen(2, "wb", buffering=0), write_through=True)
 
@@ -594,6 +594,11 @@ class Output:
             total += len(chunk)
             if len(data) < OUTPUT_CAP * 4:
                 data += chunk
+        try:  # empty the file: output of earlier replies must not add up to the file size limit
+            os.ftruncate(self.writer, 0)
+            os.lseek(self.reader, 0, os.SEEK_SET)
+        except OSError:
+            pass
         text = data.decode("utf-8", "replace")
         truncated = total > len(data) or len(text) > OUTPUT_CAP
         return {"output": text[:OUTPUT_CAP], "output_truncated": truncated}
@@ -667,8 +672,8 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup
                 try:
                     send_msg(sock, response, MAX_MESSAGE)
                 except protocol.ProtocolError as exc:
-                    place = {"index": response["index"]} if "index" in response else {}
-                    send_msg(sock, {"status": "worker_error", "message": str(exc), **place, **echo}, MAX_MESSAGE)
+                    kept = {k: response[k] for k in ("index", "tainted") if k in response}
+                    send_msg(sock, {"status": "worker_error", "message": str(exc), **kept, **echo}, MAX_MESSAGE)
     except BaseException:  # noqa: BLE001 - report anything, then end this child only
         try:
             send_msg(sock, {"status": "worker_error", "message": traceback.format_exc(limit=3), **echo}, MAX_MESSAGE)
