@@ -489,7 +489,9 @@ def cmd_check(args) -> int:
     return cmd_grade(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``command`` "grade" or "check", only theirs (a cold grade
+    starts its worker sooner without importing what the other commands need)."""
     from grader.contract import DEFAULT_SEED
 
     parser = Parser(prog="grader", description=__doc__.split("\n\n")[0])
@@ -524,6 +526,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("folder", nargs="?")
     common(c)
     c.set_defaults(func=cmd_check)
+    if command in ("grade", "check"):
+        return parser
 
     from grader import batch
 
@@ -566,7 +570,8 @@ def main(argv=None) -> int:
     safepath.harden(sys.argv[1:] if argv is None else argv)
     try:
         check_environment()
-        parser = build_parser()
+        given = sys.argv[1:] if argv is None else list(argv)
+        parser = build_parser(given[0] if given else None)
         args = parser.parse_args(argv)
         if args.command == "check":
             folder = args.folder or os.path.join(os.getcwd(), "exercises")

@@ -233,7 +233,8 @@ def _rmdir_tree(path: str) -> None:
     """Kill what is left in a cgroup tree (our own children's processes), then remove it, leaves first."""
     if not os.path.isdir(path):
         return
-    for _ in range(50):
+    delay, end = 0.002, time.monotonic() + 5
+    while True:
         dirs = sorted((d for d, _, _ in os.walk(path)), key=len, reverse=True)
         busy = False
         for d in dirs:
@@ -252,9 +253,10 @@ def _rmdir_tree(path: str) -> None:
                 os.rmdir(d)
             except OSError:
                 busy = True
-        if not busy or not os.path.isdir(path):
+        if not busy or not os.path.isdir(path) or time.monotonic() > end:
             return
-        time.sleep(0.1)
+        time.sleep(delay)  # killed processes take a few milliseconds to leave
+        delay = min(delay * 2, 0.1)
 
 
 def remove_stale_cgroups() -> None:
