@@ -422,24 +422,37 @@ def limits_from(args):
     return limits
 
 
-def grade_one(path: str, *, seed: int, modules, json_out: str | None = None, zygote=None, limits=None):
-    """Grade one submission end to end; the report is written even when the submission is bad."""
-    from grader.client import Zygote
+def load_submission(path: str):
+    """The submission at ``path``, or the SubmissionError that says why it cannot be graded."""
+    from grader.submission import SubmissionError, load
 
+    try:
+        return load(path)
+    except SubmissionError as exc:
+        return exc
+
+
+def grade_one(path: str, *, seed: int, modules, json_out: str | None = None, zygote=None, limits=None,
+              loaded=None):
+    """Grade one submission end to end; the report is written even when the submission is bad.
+    ``loaded``: what ``load_submission(path)`` gave, when it was already called."""
+    from grader.client import Zygote
+    from grader.submission import SubmissionError, libraries_used, student_id
+
+    if loaded is None:
+        loaded = load_submission(path)
     own = zygote is None
-    if own:
-        zygote = Zygote(many=False)  # starts importing torch in the worker while we load the checks
+    if own:  # starts importing torch in the worker while we load the checks
+        zygote = Zygote(preload=None if isinstance(loaded, SubmissionError) else libraries_used(loaded))
     from grader import report as rep
     from grader.runner import grade
-    from grader.submission import SubmissionError, load, student_id
     try:
         if json_out:
             rep.write_json(json_out, rep.placeholder(student_id(path), seed, modules))
-        try:
-            submission = load(path)
-        except SubmissionError as exc:
-            result = rep.unavailable_report(student_id(path), str(exc), seed, zygote.sandbox, modules)
+        if isinstance(loaded, SubmissionError):
+            result = rep.unavailable_report(student_id(path), str(loaded), seed, zygote.sandbox, modules)
         else:
+            submission = loaded
             try:
                 result = grade(submission, zygote, seed=seed, modules=modules, limits=limits)
             except Exception as exc:  # noqa: BLE001 - still write a valid report, then fail loudly
@@ -461,15 +474,18 @@ def cmd_grade(args) -> int:
     start = time.monotonic()
     from grader import seeds
     from grader.client import Zygote
+    from grader.submission import SubmissionError, libraries_used
 
-    zygote = Zygote(many=False)  # first: the worker imports torch while this process imports it and the checks
+    loaded = load_submission(args.submission)  # milliseconds; it tells what the worker should preload
+    # first: the worker imports torch while this process imports it and the checks
+    zygote = Zygote(preload=None if isinstance(loaded, SubmissionError) else libraries_used(loaded))
     seeds.prepare(args.seed)
     try:
         import torch
 
         torch.set_num_threads(1)  # the checks' tensors are tiny: pool threads would only spin and contend
         result = grade_one(args.submission, seed=args.seed, modules=_modules(args.only), json_out=args.json,
-                           zygote=zygote, limits=limits_from(args))
+                           zygote=zygote, limits=limits_from(args), loaded=loaded)
     finally:
         zygote.close()
     result.seconds = time.monotonic() - start

@@ -36,12 +36,13 @@ class Zygote:
 
     _ids = itertools.count(1)
 
-    def __init__(self, slot: int = 0, start_timeout: float = 180.0, *, many: bool = True):
-        """``many``: it will serve many submissions (a class batch), so it preloads what a
-        submission might import (scipy, sympy) once; for one submission only what every child needs."""
+    def __init__(self, slot: int = 0, start_timeout: float = 180.0, *, preload=None):
+        """``preload``: what the zygote imports besides torch and sympy before it forks, "scipy"
+        and/or "optim" (``submission.libraries_used``), for a zygote that serves one
+        submission; None (a class batch, hundreds of children) preloads all of them once."""
         self.slot = slot
         self.start_timeout = start_timeout
-        self.many = many
+        self.preload = "full" if preload is None else ",".join(preload)
         self._start()
 
     def _start(self) -> None:
@@ -53,7 +54,7 @@ class Zygote:
         self.proc = subprocess.Popen(
             self.plan.cmd, stdin=theirs, stdout=subprocess.DEVNULL,
             stderr=None if os.environ.get("GRADER_DEBUG") else subprocess.DEVNULL,
-            env={**self.plan.env, "GRADER_PRELOAD": "full" if self.many else "light"},
+            env={**self.plan.env, "GRADER_PRELOAD": self.preload},
             start_new_session=True, close_fds=True,
         )
         theirs.close()

@@ -178,7 +178,7 @@ class _State:
     def sub(self, module):
         from grader.client import Zygote
         from grader.grading import SubmissionRun
-        from grader.submission import SubmissionError, load
+        from grader.submission import SubmissionError, libraries_used, load
 
         if self.run is None and self.load_error is None:
             try:
@@ -186,7 +186,7 @@ class _State:
             except SubmissionError as exc:
                 self.load_error = str(exc)
             else:
-                self.zygote = Zygote(many=False)
+                self.zygote = Zygote(preload=libraries_used(submission))
                 self.run = SubmissionRun(submission, self.zygote, self.seed)
         if self.load_error:
             pytest.skip(self.load_error)

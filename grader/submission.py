@@ -100,6 +100,20 @@ class Submission:
         return f"{BASE_MODULE}.py" in self.files
 
 
+# what a zygote for one submission preloads (sympy: always) when the source uses it; the stubs'
+# docstrings name scipy's functions, so a mention does not count, an import or a use does
+PRELOADABLE = {"scipy": re.compile(r"^[^\S\n]*(?:import|from)[^\S\n]+scipy\b|\bscipy\.\w+\(", re.M),
+               "optim": re.compile(r"\boptim\.\w+\(")}
+
+
+def libraries_used(submission: "Submission") -> tuple[str, ...]:
+    """What a worker for this one submission should preload besides torch (see runtime.preload):
+    the heavy libraries its source imports or uses. Only a hint: a library not preloaded is
+    imported by the child that needs it, a little later."""
+    sources = [src for _, src in submission.cells] if submission.is_notebook else list(submission.files.values())
+    return tuple(sorted(lib for lib, pattern in PRELOADABLE.items() if any(pattern.search(src) for src in sources)))
+
+
 def _module_level(body):
     """Statements that run at module level: the top ones and those inside if/try/with/for/while blocks."""
     stack = list(reversed(body))

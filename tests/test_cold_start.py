@@ -1,0 +1,60 @@
+"""What a cold ``grader grade`` does to start quickly must not change a verdict.
+
+A zygote for one submission preloads only the heavy libraries the submission imports or uses
+(scipy, torch.optim's torch._dynamo); sympy always, since torch itself imports it
+on the first backward through an in-place write. The grading process imports neither
+pytest nor, once the inputs are cached, hypothesis.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from grader.client import Zygote
+from grader.runner import grade
+from grader.submission import libraries_used, load
+from tests.helpers import REPO, SOLUTIONS
+
+CORPUS = os.path.join(REPO, "tests", "corpus")
+
+
+def test_libraries_used_names_what_the_source_imports_or_calls(tmp_path):
+    (tmp_path / "cross_correlation.py").write_text("import scipy.signal\n\ndef corr2d(X, K):\n    pass\n")
+    (tmp_path / "conv2d_autograd.py").write_text("import torch\nopt = torch.optim.SGD([], lr=0.1)\n")
+    assert libraries_used(load(str(tmp_path))) == ("optim", "scipy")
+    assert libraries_used(load(os.path.join(REPO, "exercises"))) == ()
+
+
+@pytest.mark.parametrize("case, module", [("cross_correlation__scipy_numpy", "cross_correlation"),
+                                          ("conv2d_autograd__unfold_randn_sgd_ok", "conv2d_autograd")])
+def test_a_worker_that_did_not_preload_a_library_grades_the_same(case, module):
+    """The children import what was not preloaded themselves: the same verdict as a full zygote."""
+    submission = load(os.path.join(CORPUS, case))
+    verdicts = []
+    for preload in ((), None):
+        zygote = Zygote(preload=preload)
+        try:
+            report = grade(submission, zygote, modules=[module])
+        finally:
+            zygote.close()
+        verdicts.append([(r.function, r.score) for r in report.results])
+    assert verdicts[0] == verdicts[1]
+
+
+def test_grading_imports_neither_pytest_nor_hypothesis_once_inputs_are_cached(tmp_path):
+    env = {**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(tmp_path / "hypothesis")}
+    script = ("import sys, json\n"
+              "from grader.cli import main\n"
+              "code = main(['grade', sys.argv[1], '-q', '--json', sys.argv[2]])\n"
+              "print(json.dumps(sorted(m for m in ('pytest', 'hypothesis') if m in sys.modules)))\n")
+    out = tmp_path / "results.json"
+    runs = [subprocess.run([sys.executable, "-c", script, SOLUTIONS, str(out)], env=env, cwd=str(tmp_path),
+                           capture_output=True, text=True, timeout=300) for _ in range(2)]
+    assert [json.loads(r.stdout.strip().splitlines()[-1]) for r in runs] == [["hypothesis"], []]
+    assert json.loads(out.read_text())["score"] == 103
+    shutil.rmtree(tmp_path / "examples", ignore_errors=True)
