@@ -443,7 +443,7 @@ def grade_one(path: str, *, seed: int, modules, json_out: str | None = None, zyg
         loaded = load_submission(path)
     own = zygote is None
     if own:  # starts importing torch in the worker while we load the checks
-        zygote = Zygote(preload=None if isinstance(loaded, SubmissionError) else libraries_used(loaded))
+        zygote = Zygote(preload=() if isinstance(loaded, SubmissionError) else libraries_used(loaded))
     from grader import report as rep
     from grader.runner import grade
     try:
@@ -478,7 +478,7 @@ def cmd_grade(args) -> int:
 
     loaded = load_submission(args.submission)  # milliseconds; it tells what the worker should preload
     # first: the worker imports torch while this process imports it and the checks
-    zygote = Zygote(preload=None if isinstance(loaded, SubmissionError) else libraries_used(loaded))
+    zygote = Zygote(preload=() if isinstance(loaded, SubmissionError) else libraries_used(loaded))
     seeds.prepare(args.seed)
     try:
         import torch

@@ -36,13 +36,13 @@ class Zygote:
 
     _ids = itertools.count(1)
 
-    def __init__(self, slot: int = 0, start_timeout: float = 180.0, *, preload=None):
-        """``preload``: what the zygote imports besides torch and sympy before it forks, "scipy"
-        and/or "optim" (``submission.libraries_used``), for a zygote that serves one
-        submission; None (a class batch, hundreds of children) preloads all of them once."""
+    def __init__(self, slot: int = 0, start_timeout: float = 180.0, *, preload=()):
+        """``preload``: heavy libraries ("scipy", "optim"; see ``submission.libraries_used``) to
+        import at start, besides torch and sympy; ``ensure`` adds more later, when a
+        submission needs them."""
         self.slot = slot
         self.start_timeout = start_timeout
-        self.preload = "full" if preload is None else ",".join(preload)
+        self.preload = tuple(preload)
         self._start()
 
     def _start(self) -> None:
@@ -54,11 +54,12 @@ class Zygote:
         self.proc = subprocess.Popen(
             self.plan.cmd, stdin=theirs, stdout=subprocess.DEVNULL,
             stderr=None if os.environ.get("GRADER_DEBUG") else subprocess.DEVNULL,
-            env={**self.plan.env, "GRADER_PRELOAD": self.preload},
+            env={**self.plan.env, "GRADER_PRELOAD": ",".join(self.preload)},
             start_new_session=True, close_fds=True,
         )
         theirs.close()
         self.ready = False
+        self.loaded = set(self.preload)  # heavy libraries this zygote has imported
         self.counter = 0
         # uids of their own: a random block, so that two graders on one machine never share one
         self.uid_base = FIRST_CHILD_UID + secrets.randbelow(4000) * 500_000 + (self.slot % 50) * 10_000
@@ -124,6 +125,19 @@ class Zygote:
         self.control.sendall(b'{"op": "ping"}')
         self._reply(self.start_timeout)
         self.ready = True
+
+    def ensure(self, libraries) -> None:
+        """Have the zygote import these heavy libraries before the next fork (once each): the
+        children of a class batch then share them instead of importing them one by one."""
+        missing = sorted(set(libraries) - self.loaded)
+        if not missing:
+            return
+        if not self.alive():
+            self.restart()
+        self.wait_ready()
+        self.control.sendall(json.dumps({"op": "preload", "libraries": missing}).encode())
+        self._reply(self.start_timeout)
+        self.loaded.update(missing)
 
     def uid(self) -> int:
         self.counter = (self.counter + 1) % 10_000

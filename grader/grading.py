@@ -19,7 +19,7 @@ from grader import fallback, integrity, seeds
 from grader.checking import Outcome, Raised, StudentRaised, StudentStopped, Unavailable, Mismatch, describe
 from grader.client import WorkerDied, WorkerMalformed, WorkerTimeout, Zygote
 from grader.contract import BASE_FUNCTION, BASE_MODULE, MODULES
-from grader.submission import Submission
+from grader.submission import Submission, libraries_used
 from grader.worker.protocol import ProtocolError, decode, encode
 
 
@@ -99,6 +99,7 @@ class SubmissionRun:
             return self.shared
         notebook = self.submission.is_notebook
         try:
+            self.zygote.ensure(libraries_used(self.submission))
             child = self.zygote.spawn(self.limits.for_child())
         except (WorkerTimeout, WorkerDied, OSError) as exc:
             raise RuntimeError(f"the grader could not start a worker: {exc}") from None

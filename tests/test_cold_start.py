@@ -33,10 +33,10 @@ def test_libraries_used_names_what_the_source_imports_or_calls(tmp_path):
 @pytest.mark.parametrize("case, module", [("cross_correlation__scipy_numpy", "cross_correlation"),
                                           ("conv2d_autograd__unfold_randn_sgd_ok", "conv2d_autograd")])
 def test_a_worker_that_did_not_preload_a_library_grades_the_same(case, module):
-    """The children import what was not preloaded themselves: the same verdict as a full zygote."""
+    """The children import what was not preloaded themselves: the same verdict as a zygote that did."""
     submission = load(os.path.join(CORPUS, case))
     verdicts = []
-    for preload in ((), None):
+    for preload in ((), ("scipy", "optim")):
         zygote = Zygote(preload=preload)
         try:
             report = grade(submission, zygote, modules=[module])
@@ -58,3 +58,26 @@ def test_grading_imports_neither_pytest_nor_hypothesis_once_inputs_are_cached(tm
     assert [json.loads(r.stdout.strip().splitlines()[-1]) for r in runs] == [["hypothesis"], []]
     assert json.loads(out.read_text())["score"] == 103
     shutil.rmtree(tmp_path / "examples", ignore_errors=True)
+
+
+def test_a_zygote_imports_a_heavy_library_once_when_a_submission_needs_it(tmp_path):
+    zygote = Zygote()
+    try:
+        assert zygote.loaded == set()
+        report = grade(load(os.path.join(CORPUS, "cross_correlation__scipy_numpy")), zygote,
+                       modules=["cross_correlation"])
+        assert zygote.loaded == {"scipy"}
+        child = zygote.spawn({"memory_bytes": 1 << 30})
+        try:
+            reply = child.request({"op": "setup", "files": {}, "seed": 1,
+                                   "cells": [(0, "import sys\nloaded = 'scipy.signal' in sys.modules")],
+                                   "aliases": ["cross_correlation"]}, 30)
+            assert reply["status"] == "ok"
+            assert child.request({"op": "load", "module": "cross_correlation", "seed": 1}, 30)["status"] == "ok"
+            reply = child.request({"op": "get", "module": "cross_correlation", "name": "loaded", "seed": 1}, 30)
+            assert reply["value"] == {"t": "bool", "v": True}  # the child found it imported already
+        finally:
+            child.close()
+    finally:
+        zygote.close()
+    assert report.results
