@@ -3,12 +3,15 @@
 A property-based check asks ``examples(strategy, seed, key=...)`` for its inputs and tests
 them one by one, stopping at the first failure (as ``@given`` without shrinking does). The
 inputs depend only on the strategy and the check's seed, never on the submission, so they
-are drawn once per process and kept on disk between runs (in the grader's cache folder,
-next to hypothesis's own), keyed by the strategy's name, the seed, and a digest of the
-check sources and hypothesis's version: a cold ``grader grade`` then neither imports
-hypothesis nor draws anything. The file holds plain data (the worker protocol's encoding,
-never a pickle); one that is unreadable, altered or not this user's own is ignored and
-drawn anew.
+are drawn once per process and kept on disk between runs (``$GRADER_CACHE_DIR/examples``,
+by default ``~/.cache/d2l-conv-grader/examples``), keyed by the strategy's name, the seed,
+and a digest of the check sources and hypothesis's version: a cold ``grader grade`` then
+neither imports hypothesis nor draws anything. The file holds plain data (the worker
+protocol's encoding, never a pickle). A file or folder that is not this user's own, that
+others may write to, that is not a regular file, or that does not parse into the right
+number of inputs is ignored, and the inputs are drawn anew. The file has the trust of the
+grader's own files: whoever can write as the grading user can change the grader itself
+(student code can, only with ``sandbox: none``).
 """
 from __future__ import annotations
 
@@ -61,16 +64,38 @@ def _digest() -> str:
     return h.hexdigest()[:24]
 
 
-def _path() -> str:
-    hypothesis_dir = os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY") or os.path.join(
-        os.path.expanduser("~"), ".cache", "d2l-conv-grader", "hypothesis")
-    return os.path.join(os.path.dirname(hypothesis_dir), "examples", f"{_digest()}.json")
+def _folder() -> str | None:
+    """The cache folder ($GRADER_CACHE_DIR, else ~/.cache/d2l-conv-grader, then examples/), or None
+    when there is no safe one: a relative path, a folder that is not this user's own or that
+    others may write to. Without it the inputs are drawn in every process."""
+    root = os.environ.get("GRADER_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "d2l-conv-grader")
+    if not os.path.isabs(root):
+        return None  # never the current folder (a class folder would gain a student)
+    folder = os.path.join(root, "examples")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        for path in (root, folder):
+            info = os.lstat(path)
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
+                return None
+    except OSError:
+        return None
+    return folder
+
+
+def _path() -> str | None:
+    folder = _folder()
+    return os.path.join(folder, f"{_digest()}.json") if folder else None
 
 
 def _read() -> dict:
     """The cache file's entries; {} when it is missing, too large, malformed, or not safely ours."""
-    try:
-        fd = os.open(_path(), os.O_RDONLY | os.O_NOFOLLOW)
+    path = _path()
+    if path is None:
+        return {}
+    try:  # never blocks on a FIFO, never follows a link
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return {}
     with os.fdopen(fd, "rb") as f:
@@ -79,8 +104,8 @@ def _read() -> dict:
                 or info.st_size > MAX_FILE:
             return {}
         try:
-            data = json.loads(f.read())
-        except ValueError:
+            data = json.loads(f.read(MAX_FILE + 1))
+        except (ValueError, RecursionError, MemoryError, OSError):
             return {}
     entries = data.get("entries") if isinstance(data, dict) and data.get("digest") == _digest() else None
     return entries if isinstance(entries, dict) else {}
@@ -89,8 +114,9 @@ def _read() -> dict:
 def _write(entries: dict) -> None:
     """Replace the cache file at once (a reader sees the old file or the new one); failures are ignored."""
     path = _path()
+    if path is None:
+        return
     try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".examples-")
         with os.fdopen(fd, "w") as f:
             json.dump({"digest": _digest(), "entries": entries}, f, separators=(",", ":"))
@@ -132,9 +158,9 @@ def examples(strategy, seed: int, *, key: str, count: int = MAX_EXAMPLES) -> lis
         if disk_key in _disk:
             try:
                 found = decode(_disk[disk_key])
-            except (ProtocolError, ValueError, TypeError, KeyError):
+            except (ProtocolError, ValueError, TypeError, KeyError, RecursionError):
                 found = None
-        if not isinstance(found, list):
+        if not isinstance(found, list) or len(found) != count:  # hypothesis draws exactly `count` here
             found = _draw(strategy, seed, count)
             _disk = {**(_read() if len(_disk) < MAX_ENTRIES else {}), disk_key: encode(found)}
             _write(_disk)

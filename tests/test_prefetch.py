@@ -7,6 +7,8 @@ its own.
 """
 from __future__ import annotations
 
+import json
+import os
 import time
 
 import pytest
@@ -136,7 +138,7 @@ def _lists():
 
 
 def test_examples_are_drawn_once_copied_and_kept_on_disk(tmp_path, monkeypatch):
-    monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(tmp_path / "hypothesis"))
+    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(drawn, "_memory", {})
     monkeypatch.setattr(drawn, "_disk", None)
     first = examples(_lists, 123, key="tests.lists")
@@ -155,19 +157,46 @@ def test_examples_are_drawn_once_copied_and_kept_on_disk(tmp_path, monkeypatch):
     assert examples(_lists, 123, key="tests.lists") == again
 
 
-def test_an_altered_or_foreign_example_cache_is_ignored(tmp_path, monkeypatch):
-    monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(tmp_path / "hypothesis"))
+def _fresh(monkeypatch):
     monkeypatch.setattr(drawn, "_memory", {})
     monkeypatch.setattr(drawn, "_disk", None)
+
+
+def test_an_altered_or_foreign_example_cache_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path))
+    _fresh(monkeypatch)
     want = examples(_lists, 7, key="tests.lists")
     (cache,) = (tmp_path / "examples").iterdir()
-    for text, mode in (("{not json", 0o600), (cache.read_text().replace('"v":', '"w":'), 0o600),
-                       (cache.read_text(), 0o666)):
+    good = cache.read_text()
+    emptied = json.loads(good)
+    emptied["entries"] = {k: {"t": "list", "items": []} for k in emptied["entries"]}
+    for text, mode in (("{not json", 0o600), (good.replace('"v":', '"w":'), 0o600), (good, 0o666),
+                       ("[" * 5000 + "]" * 5000, 0o600), (json.dumps(emptied), 0o600)):
         cache.write_text(text)
         cache.chmod(mode)
-        monkeypatch.setattr(drawn, "_memory", {})
-        monkeypatch.setattr(drawn, "_disk", None)
+        _fresh(monkeypatch)
         assert examples(_lists, 7, key="tests.lists") == want
+        assert json.loads(cache.read_text())["entries"]  # replaced by good inputs again
+
+    cache.unlink()
+    os.mkfifo(cache)  # a FIFO must not block the grader
+    _fresh(monkeypatch)
+    assert examples(_lists, 7, key="tests.lists") == want
+
+
+def test_an_example_cache_folder_others_may_write_or_relative_is_not_used(tmp_path, monkeypatch):
+    (tmp_path / "examples").mkdir(mode=0o777)
+    (tmp_path / "examples").chmod(0o777)
+    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path))
+    _fresh(monkeypatch)
+    assert len(examples(_lists, 8, key="tests.lists")) == 12
+    assert list((tmp_path / "examples").iterdir()) == []
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GRADER_CACHE_DIR", "relative")
+    _fresh(monkeypatch)
+    assert len(examples(_lists, 8, key="tests.lists")) == 12
+    assert not (tmp_path / "relative").exists()
 
 
 def test_the_references_make_no_call_other_than_they_prefetched(zygote):
