@@ -47,6 +47,11 @@ def _sub(zygote, folder, source=RANDOM, limits=None):
     return run, sub
 
 
+def _corr2d(*body: str) -> str:
+    """A cross_correlation.py whose corr2d runs these lines."""
+    return "import torch\n\n\ndef corr2d(X, K):\n" + "".join(f"    {line}\n" for line in body)
+
+
 def _inputs(first_values):
     return [(torch.full((3, 3), float(v)), torch.ones(2, 2)) for v in first_values]
 
@@ -238,32 +243,25 @@ def test_calls_an_ended_check_did_not_take_cost_at_most_the_drain_time(zygote, t
         sub.begin_check(13)  # the next check: the call of 7, still running, is not waited for
         assert time.monotonic() - start < sub.DRAIN_SECONDS + 1
         assert not run.hung  # nor reported: the check did not need it
-        assert isinstance(sub.call("corr2d", *_inputs([7 + 1])[0]), torch.Tensor)
+        assert isinstance(sub.call("corr2d", *_inputs([8])[0]), torch.Tensor)
     finally:
         run.close()
 
 
 def test_printing_in_every_call_never_fills_the_output_file(zygote, tmp_path):
-    source = ("import torch\n\n\n"
-              "def corr2d(X, K):\n"
-              "    print('x' * 1_500_000)\n"
-              "    return torch.zeros(1)\n")
-    run, sub = _sub(zygote, tmp_path, source=source)
+    run, sub = _sub(zygote, tmp_path, source=_corr2d("print('x' * 1_500_000)", "return torch.zeros(1)"))
     try:
         sub.prefetch("corr2d", _inputs(range(1, 6)))
         for X, K in _inputs(range(1, 6)):
             assert isinstance(sub.call("corr2d", X, K), torch.Tensor)  # 7.5 MB in all, over the 4 MiB file limit
-        assert isinstance(sub.call("corr2d", *_inputs([9 - 1])[0]), torch.Tensor)
+        assert isinstance(sub.call("corr2d", *_inputs([8])[0]), torch.Tensor)
     finally:
         run.close()
 
 
 def test_a_reply_too_large_to_send_still_says_tainted(zygote, tmp_path):
-    source = ("import torch\n\n\n"
-              "def corr2d(X, K):\n"
-              "    torch.rt_leak = True\n"
-              "    return tuple(torch.zeros(900_000) for _ in range(3))\n")
-    run, sub = _sub(zygote, tmp_path, source=source)
+    run, sub = _sub(zygote, tmp_path,
+                    source=_corr2d("torch.rt_leak = True", "return tuple(torch.zeros(900_000) for _ in range(3))"))
     try:
         with pytest.raises(StudentStopped, match="could not be completed"):
             sub.call("corr2d", *_inputs([1])[0])
