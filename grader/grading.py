@@ -20,7 +20,7 @@ from grader.checking import Outcome, Raised, StudentRaised, StudentStopped, Unav
 from grader.client import WorkerDied, WorkerMalformed, WorkerTimeout, Zygote
 from grader.contract import BASE_FUNCTION, BASE_MODULE, MODULES
 from grader.submission import Submission, libraries_used
-from grader.worker.protocol import ProtocolError, decode, encode
+from grader.worker.protocol import DECODED, ProtocolError, decode, encode
 
 
 @dataclass
@@ -410,6 +410,8 @@ class Sub:
                 "args": [encode(a) for a in args], "kwargs": {k: encode(v) for k, v in kwargs.items()}}
 
     def _value(self, response: dict, label: str):
+        if DECODED in response:  # decoded once, when the reply was checked
+            return response[DECODED]
         try:
             return decode(response.get("value"))
         except (ProtocolError, ValueError, KeyError, TypeError) as exc:

@@ -428,6 +428,9 @@ def _where(value):
     return {"file": _text(value, "file", "?", 200), "line": line, "text": _text(value, "text", "", 200)}
 
 
+DECODED = "decoded"  # check_reply's decoding of "value" (never from the worker: the envelope is rebuilt)
+
+
 def check_reply(obj: dict, cells: int = 10_000) -> dict:
     """A worker's reply with every field of the envelope checked and clipped, the value
     checked by decoding it; anything else in the reply is dropped. Raises ProtocolError."""
@@ -466,6 +469,6 @@ def check_reply(obj: dict, cells: int = 10_000) -> dict:
             out["cells"].append({"cell": cell["cell"], "type": _text(cell, "type", "?", 200),
                                  "message": _text(cell, "message"), "where": _where(cell.get("where"))})
     if "value" in obj:
-        decode(obj["value"])  # raises ProtocolError on anything malformed; the caller decodes again
         out["value"] = obj["value"]
+        out[DECODED] = decode(obj["value"])  # raises ProtocolError on anything malformed
     return out
