@@ -103,7 +103,9 @@ class Submission:
 # what a zygote for one submission preloads (sympy: always) when the source uses it; the stubs'
 # docstrings name scipy's functions, so a mention does not count, an import or a use does
 PRELOADABLE = {"scipy": re.compile(r"^[^\S\n]*(?:import|from)[^\S\n]+scipy\b|\bscipy\.\w+\(", re.M),
-               "optim": re.compile(r"\boptim\.\w+\(")}
+               "optim": re.compile(r"\boptim\.\w+\("),
+               # sympy itself is always imported; this warms its solvers (see runtime.preload_more)
+               "sympy": re.compile(r"\b(?:linsolve|solve|finite_diff_weights|Matrix|diff)\(")}
 
 
 def libraries_used(submission: "Submission") -> tuple[str, ...]:

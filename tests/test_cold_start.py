@@ -26,6 +26,8 @@ def test_libraries_used_names_what_the_source_imports_or_calls(tmp_path):
     (tmp_path / "cross_correlation.py").write_text("import scipy.signal\n\ndef corr2d(X, K):\n    pass\n")
     (tmp_path / "conv2d_autograd.py").write_text("import torch\nopt = torch.optim.SGD([], lr=0.1)\n")
     assert libraries_used(load(str(tmp_path))) == ("optim", "scipy")
+    (tmp_path / "second_derivative.py").write_text("import sympy\nW = sympy.linsolve([], [])\n")
+    assert libraries_used(load(str(tmp_path))) == ("optim", "scipy", "sympy")
     assert libraries_used(load(os.path.join(REPO, "exercises"))) == ()
 
 
