@@ -172,8 +172,16 @@ class Zygote:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
+    def abandon(self) -> None:
+        """In a process forked from the one that started this zygote: let go of our copy of its
+        control socket, and never stop it from here (``close`` does nothing after this)."""
+        self.abandoned = True
+        self.control.close()
+
     def close(self) -> None:
         """End the zygote and every child: killing bubblewrap ends its PID namespace."""
+        if getattr(self, "abandoned", False):
+            return
         if self.plan.mode == "none" and self.alive():  # no namespace: the zygote kills its children
             self.send({"op": "exit"})
             try:

@@ -5,14 +5,25 @@ keeps one warm zygote for all its submissions. The parent talks JSON lines to it
 over pipes and never runs or unpickles anything. A grader that ends while grading
 (a crash) or does not answer in time (a hang) is killed and replaced; its
 submission is handed to ``on_error`` and the batch goes on.
+
+The first graders of a batch share one import of torch and the checks: the first is
+started as a command, and once it has imported them it forks the others ("siblings"),
+each with the pipes this process made for it. A sibling is then adopted by this process
+(PR_SET_CHILD_SUBREAPER; the first grader forks through a short-lived middle process),
+so that it dies with this process and not with the first grader: the graders stay
+independent, as if each had been started on its own. Graders started later, to replace
+one that ended, are started as commands. Where a process cannot become a subreaper (not
+Linux), every grader is started as a command.
 """
 from __future__ import annotations
 
 import collections
+import ctypes
 import itertools
 import json
 import os
 import selectors
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,6 +34,60 @@ import grader
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(grader.__file__)))
 MAX_STARTUP_FAILURES = 3  # graders that die before they are ready, in a row: the machine cannot grade
 MAX_CRASHES = 5           # submissions in a row that end their grader: a bug of ours, not of theirs
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper() -> bool:
+    """Adopt the orphans of our descendants (the forked graders); False where that is not possible."""
+    if os.environ.get("GRADER_FORK_GRADERS") == "0" or not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+class Forked:
+    """A sibling grader as the parent sees it: the calls of a ``subprocess.Popen`` the pool uses.
+
+    Its pid is known once it says so (the "forked" message, sent after this process adopted
+    it); before that it can only be let go by closing its pipes.
+    """
+
+    def __init__(self, task_fd: int, answer_fd: int):
+        self.pid: int | None = None
+        self.returncode: int | None = None
+        self.stdin = os.fdopen(task_fd, "wb")
+        self.stdout = os.fdopen(answer_fd, "rb", buffering=0)
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self.pid is not None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                self.returncode = 255  # reaped elsewhere: its status is lost
+            else:
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.pid is None:
+            return 255 if self.returncode is None else self.returncode  # never adopted: nothing to wait for
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                raise subprocess.TimeoutExpired(f"grader {self.pid}", timeout)
+            time.sleep(0.005)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.pid is not None and self.poll() is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
 
 
 class BatchAborted(Exception):
@@ -32,14 +97,23 @@ class BatchAborted(Exception):
 class Grader:
     """One grader process, seen from the parent."""
 
-    def __init__(self, slot: int, startup_timeout: float):
+    def __init__(self, slot: int, startup_timeout: float, siblings=(), forked: Forked | None = None,
+                 log=None):
+        """Started as a command, which forks ``siblings`` (slot, task, answer and log fds each)
+        once it is warm; or ``forked``: the parent's ends of a sibling's pipes, and its ``log``."""
         self.slot = slot
-        self.log = tempfile.TemporaryFile()  # its stderr, shown when it ends unexpectedly
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (REPO, env.get("PYTHONPATH")) if p)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-P", "-m", "grader.batch_worker", str(slot), str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, close_fds=True, env=env)
+        self.log = log if log is not None else tempfile.TemporaryFile()  # its stderr, shown when it ends
+        if forked is not None:
+            self.proc = forked
+        else:
+            env = dict(os.environ)
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (REPO, env.get("PYTHONPATH")) if p)
+            spec = ";".join(",".join(map(str, sibling)) for sibling in siblings)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-P", "-m", "grader.batch_worker", str(slot), str(os.getpid()),
+                 *(["--siblings", spec] if spec else [])],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, close_fds=True, env=env,
+                pass_fds=[fd for sibling in siblings for fd in sibling[1:]])
         self.buffer = b""
         self.ready = False
         self.task: dict | None = None
@@ -109,10 +183,50 @@ class Pool:
         self.restarts = 0
 
     def _start(self) -> Grader:
-        g = Grader(next(self.slots), self.startup_timeout)
+        return self._add(Grader(next(self.slots), self.startup_timeout))
+
+    def _add(self, g: Grader) -> Grader:
         self.selector.register(g, selectors.EVENT_READ, g)
         self.graders.append(g)
         return g
+
+    def _start_first(self, count: int) -> None:
+        """``count`` graders: one started as a command, the others forked from it once it is warm."""
+        if count < 2 or not become_subreaper():
+            for _ in range(count):
+                self._start()
+            return
+        slots = [next(self.slots) for _ in range(count)]
+        theirs, ours = [], []
+        for slot in slots[1:]:
+            task_r, task_w = os.pipe()
+            answer_r, answer_w = os.pipe()
+            log = tempfile.TemporaryFile()
+            theirs.append((slot, task_r, answer_w, log.fileno()))
+            ours.append((slot, task_w, answer_r, log))
+        try:
+            self._add(Grader(slots[0], self.startup_timeout, siblings=theirs))
+        finally:
+            for _, task_r, answer_w, _ in theirs:
+                os.close(task_r)
+                os.close(answer_w)
+        for slot, task_w, answer_r, log in ours:
+            self._add(Grader(slot, self.startup_timeout, forked=Forked(task_w, answer_r), log=log))
+
+    def reap_orphans(self) -> None:
+        """Reap adopted processes that are not graders (what a grader that ended left behind)."""
+        known = {g.proc.pid for g in self.graders if g.proc.pid is not None}
+        while True:
+            try:
+                info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            except (ChildProcessError, OSError):
+                return
+            if info is None or info.si_pid in known:
+                return  # a grader's end is read by its own handle
+            try:
+                os.waitpid(info.si_pid, 0)
+            except ChildProcessError:
+                return
 
     def _retire(self, g: Grader, reason: str, pending) -> None:
         """g ended or hung: record its submission as a grader error, replace it if work is left."""
@@ -127,7 +241,8 @@ class Pool:
             if self.crashes >= MAX_CRASHES:
                 raise BatchAborted(f"{MAX_CRASHES} submissions in a row ended their grader process; "
                                    f"the last one: {reason}; {detail}")
-        elif not g.ready:
+        elif not g.ready and not (isinstance(g.proc, Forked) and g.proc.pid is None):
+            # (a sibling that never said it was adopted fails with the grader that forks it: counted once)
             self.startup_failures += 1
             if self.startup_failures >= MAX_STARTUP_FAILURES:
                 raise BatchAborted(f"the grader processes cannot start ({reason}); {detail}")
@@ -137,7 +252,10 @@ class Pool:
 
     def _handle(self, g: Grader, message: dict, pending) -> None:
         op = message.get("op")
-        if op == "ready":
+        if op == "forked" and isinstance(g.proc, Forked) and g.proc.pid is None and not g.ready \
+                and type(message.get("pid")) is int and message["pid"] > 1:
+            g.proc.pid = message["pid"]
+        elif op == "ready":
             g.ready, g.deadline = True, float("inf")
             self.startup_failures = 0
         elif op == "result" and g.task is not None and message.get("id") == g.task["id"]:
@@ -149,8 +267,7 @@ class Pool:
 
     def run(self, tasks) -> None:
         pending = collections.deque(tasks)
-        for _ in range(min(self.jobs, len(pending))):
-            self._start()
+        self._start_first(min(self.jobs, len(pending)))
         try:
             while pending or any(g.task is not None for g in self.graders):
                 for g in list(self.graders):
@@ -178,6 +295,7 @@ class Pool:
                         self._retire(g, what, pending)
                 if not self.graders and pending:
                     self._start()
+                self.reap_orphans()
         finally:
             self.close()
 
@@ -193,3 +311,4 @@ class Pool:
             g.kill()
             self.selector.unregister(g)
         self.graders.clear()
+        self.reap_orphans()

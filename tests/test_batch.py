@@ -21,8 +21,8 @@ ONLY = ["diagonal_edges", "blur_kernel"]  # two quick exercises keep this file f
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
 
 
-def grader(*args, timeout=240, **kw) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "GRADER_SEED"}
+def grader(*args, timeout=240, env=None, **kw) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in (env or os.environ).items() if k != "GRADER_SEED"}
     return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=timeout, **kw)
 
@@ -238,3 +238,77 @@ def test_a_hung_grader_is_a_zero_and_the_batch_goes_on(tmp_path):
     again = batch(subs, db)
     assert "Graded 1 of 1" in again.stdout, "a grader error is retried by the next run"
     assert dict(conn.execute("SELECT student, status FROM grades"))["bob"] == "graded"
+
+
+# ----------------------------------------------------------------------------- forked graders
+
+def graders_of(batch_pid: int) -> list[tuple[int, int]]:
+    """(pid, parent pid) of the batch's grader processes (not zombies)."""
+    table = process_table()
+    found = []
+    for pid, (ppid, start) in table.items():
+        if "grader.batch_worker" in cmdline(pid) and survivors({(pid, start)}):
+            found.append((pid, ppid))
+    return sorted(p for p in found if p[1] == batch_pid or p[0] in {d for d, _ in descendants(batch_pid)})
+
+
+def slow_class(folder, n, seconds=0.4):
+    """n right answers that each take ``seconds`` to load: a batch that runs long enough to look at."""
+    folder.mkdir()
+    for i in range(n):
+        copy_solutions(folder / f"s{i:02d}")
+        slow = folder / f"s{i:02d}" / "blur_kernel.py"
+        slow.write_text(f"import time\ntime.sleep({seconds})\n" + slow.read_text())
+
+
+def test_graders_are_forked_from_the_first_and_adopted_by_the_batch(tmp_path):
+    """torch is imported once for the first graders: the others are forked from the first one, then
+    adopted by the batch process (a subreaper), so that none depends on the grader that forked it."""
+    subs = tmp_path / "subs"
+    slow_class(subs, 6)
+    db = tmp_path / "forked.db"
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "batch", str(subs), "--gradebook", str(db),
+                             "--jobs", "3", "--only", *ONLY, "-q"], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline, seen = time.monotonic() + 180, []
+    while committed(db) < 1 and time.monotonic() < deadline and proc.poll() is None:
+        seen = graders_of(proc.pid) or seen
+        time.sleep(0.05)
+    seen = graders_of(proc.pid) or seen
+    out, err = proc.communicate(timeout=240)
+    assert proc.returncode == 0, out + err
+    assert len(seen) == 3 and all(ppid == proc.pid for _, ppid in seen), seen
+    reference = tmp_path / "reference.db"
+    env = {**os.environ, "GRADER_FORK_GRADERS": "0"}
+    plain = grader("batch", subs, "--gradebook", reference, "--jobs", "2", "--only", *ONLY, "-q", env=env)
+    assert plain.returncode == 0, plain.stderr
+    assert export(db, tmp_path / "a.csv") == export(reference, tmp_path / "b.csv")
+    assert all(row["total"] == "20" for row in export(db, tmp_path / "a.csv"))
+
+
+def test_a_grader_that_dies_takes_no_other_grader_along(tmp_path):
+    subs = tmp_path / "subs"
+    slow_class(subs, 8)
+    db = tmp_path / "grades.db"
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "batch", str(subs), "--gradebook", str(db),
+                             "--jobs", "2", "--only", *ONLY], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    while committed(db) < 1:
+        assert proc.poll() is None and time.monotonic() < deadline, "the batch ended before any commit"
+        time.sleep(0.02)
+    first, *others = graders_of(proc.pid)  # the first started: the one that forked the other
+    assert others, "only one grader"
+    os.kill(first[0], signal.SIGKILL)
+    time.sleep(0.3)
+    alive = [pid for pid, _ in graders_of(proc.pid)]
+    assert all(pid in alive for pid, _ in others), "a forked grader died with the grader that forked it"
+    out, err = proc.communicate(timeout=240)
+    assert proc.returncode == 0, out + err
+    assert "restarted" in out
+    conn = sqlite3.connect(db)
+    statuses = [s for (s,) in conn.execute("SELECT status FROM grades")]
+    assert len(statuses) == 8 and statuses.count("grader_error") <= 1, statuses
+    again = batch(subs, db)
+    rows = export(db, tmp_path / "after.csv")
+    assert len(rows) == 8 and all(row["total"] == "20" for row in rows), (again.stdout, rows)
