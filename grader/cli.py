@@ -481,9 +481,12 @@ def cmd_grade(args) -> int:
     zygote = Zygote(preload=() if isinstance(loaded, SubmissionError) else libraries_used(loaded))
     seeds.prepare(args.seed)
     try:
+        import gc
+
         import torch
 
         torch.set_num_threads(1)  # the checks' tensors are tiny: pool threads would only spin and contend
+        gc.freeze()  # torch's objects: the collections while scipy and the checks import need not walk them
         result = grade_one(args.submission, seed=args.seed, modules=_modules(args.only), json_out=args.json,
                            zygote=zygote, limits=limits_from(args), loaded=loaded)
     finally:
