@@ -64,6 +64,12 @@ def grader_error(task: dict, what: str, detail: str, sandbox: str = "none") -> d
     return data
 
 
+def _spare_limits() -> dict:
+    from grader.grading import Limits
+
+    return Limits().for_child()  # what grade_task's children get (runner.grade's default limits)
+
+
 def grade_task(task: dict, zygote) -> dict:
     from grader.report import unavailable_report
     from grader.runner import grade
@@ -211,6 +217,7 @@ def serve(slot: int, tasks, answer, zygote) -> None:
             result = grader_error(task, type(exc).__name__, traceback.format_exc(), zygote.sandbox)
         result["id"] = task["id"]
         answer(result)
+        zygote.prespawn(_spare_limits())  # the next submission's child, forked while the parent records this one
 
 
 def main(argv: list[str]) -> None:
