@@ -60,6 +60,7 @@ class SubmissionRun:
         self.hung: dict[tuple[str, str], str] = {}
         self.notes: list[str] = list(submission.notes)
         self.shared = None  # the child serving the exercises
+        self.libraries = None  # what the zygote should have imported for it (libraries_used), once known
         self.tainted = False
         self.uses_fallback = not submission.defines_corr2d
         if self.uses_fallback:
@@ -99,7 +100,9 @@ class SubmissionRun:
             return self.shared
         notebook = self.submission.is_notebook
         try:
-            self.zygote.ensure(libraries_used(self.submission))
+            if self.libraries is None:
+                self.libraries = libraries_used(self.submission)
+            self.zygote.ensure(self.libraries)
             child = self.zygote.spawn(self.limits.for_child())
         except (WorkerTimeout, WorkerDied, OSError) as exc:
             raise RuntimeError(f"the grader could not start a worker: {exc}") from None
