@@ -130,8 +130,9 @@ def fork_siblings(siblings, parent: int, zygote, channel) -> None:
         middle = os.fork()
         if middle == 0:
             try:
+                middle = os.getpid()
                 if os.fork() == 0:
-                    run_sibling(sibling, siblings, parent, zygote, channel)
+                    run_sibling(sibling, siblings, parent, middle, zygote, channel)
             finally:
                 os._exit(0)
         os.waitpid(middle, 0)
@@ -139,8 +140,9 @@ def fork_siblings(siblings, parent: int, zygote, channel) -> None:
             os.close(fd)
 
 
-def run_sibling(own, siblings, parent: int, zygote, channel) -> None:
-    """The body of a forked grader: it never returns."""
+def run_sibling(own, siblings, parent: int, middle: int, zygote, channel) -> None:
+    """The body of a forked grader: it never returns. ``middle``: the process that forked it,
+    which ends at once; the batch process (``parent``) then adopts it, unless the batch is gone."""
     code = 1
     try:
         slot, task_fd, answer_fd, log_fd = own
@@ -159,9 +161,12 @@ def run_sibling(own, siblings, parent: int, zygote, channel) -> None:
         os.dup2(task_fd, 0)
         os.close(task_fd)
         deadline = time.monotonic() + 10
-        while os.getppid() != parent:  # adopted once the middle process has ended
-            if time.monotonic() > deadline:
-                os._exit(1)
+        while True:  # adopted by the batch once the middle process has ended
+            ppid = os.getppid()
+            if ppid == parent:
+                break
+            if ppid != middle or time.monotonic() > deadline:
+                os._exit(1)  # adopted by another process: the batch has ended
             time.sleep(0.001)
         die_with_parent(parent)
         out = os.fdopen(answer_fd, "w", encoding="utf-8")

@@ -34,6 +34,7 @@ import grader
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(grader.__file__)))
 MAX_STARTUP_FAILURES = 3  # graders that die before they are ready, in a row: the machine cannot grade
 MAX_CRASHES = 5           # submissions in a row that end their grader: a bug of ours, not of theirs
+FORK_SECONDS = 60.0       # a sibling not forked by then (the first grader is stuck) is replaced by a command
 PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -117,7 +118,8 @@ class Grader:
         self.buffer = b""
         self.ready = False
         self.task: dict | None = None
-        self.deadline = time.monotonic() + startup_timeout
+        self.deadline = time.monotonic() + (min(startup_timeout, FORK_SECONDS) if forked is not None
+                                            else startup_timeout)
 
     def fileno(self) -> int:
         return self.proc.stdout.fileno()
@@ -255,6 +257,7 @@ class Pool:
         if op == "forked" and isinstance(g.proc, Forked) and g.proc.pid is None and not g.ready \
                 and type(message.get("pid")) is int and message["pid"] > 1:
             g.proc.pid = message["pid"]
+            g.deadline = time.monotonic() + self.startup_timeout  # now it starts its zygote
         elif op == "ready":
             g.ready, g.deadline = True, float("inf")
             self.startup_failures = 0

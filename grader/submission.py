@@ -17,6 +17,7 @@ and why.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import os
 import re
@@ -100,20 +101,59 @@ class Submission:
         return f"{BASE_MODULE}.py" in self.files
 
 
-# what a zygote for one submission preloads (sympy: always) when the source uses it; the stubs'
-# docstrings name scipy's functions, so a mention does not count, an import or a use does
-PRELOADABLE = {"scipy": re.compile(r"^[^\S\n]*(?:import|from)[^\S\n]+scipy\b|\bscipy\.\w+\(", re.M),
-               "optim": re.compile(r"\boptim\.\w+\("),
-               # sympy itself is always imported; this warms its solvers (see runtime.preload_more)
-               "sympy": re.compile(r"\b(?:linsolve|solve|finite_diff_weights|Matrix|diff)\(")}
+# What a worker preloads beyond torch, numpy and sympy (always) for a submission that uses it.
+# The decision must not depend on comments or on how an import is written: a library the zygote
+# preloaded is shared by the child and costs it no memory, one the child imports itself counts
+# against the child's limits; so the source's syntax tree is read (imports, ``torch.optim``,
+# module paths in strings, as importlib takes them), never a mention in a comment or docstring.
+_MODULE_PATH = re.compile(r"[A-Za-z_]\w*(?:\.\w+)*")
+# a source that does not parse (a notebook cell with a magic): any word of the library's name counts
+_FALLBACK = {"scipy": re.compile(r"\bscipy\b"), "optim": re.compile(r"\boptim\b")}
+
+
+def _library_of(module: str) -> set[str]:
+    if module == "scipy" or module.startswith("scipy."):
+        return {"scipy"}
+    if module == "torch.optim" or module.startswith("torch.optim."):
+        return {"optim"}
+    return set()
+
+
+@functools.lru_cache(maxsize=1024)
+def _libraries_in(source: str) -> frozenset:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset(lib for lib, pattern in _FALLBACK.items() if pattern.search(source))
+    found: set[str] = set()
+    try:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    found |= _library_of(alias.name)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found |= _library_of(node.module)
+                if node.module == "torch" and any(alias.name == "optim" for alias in node.names):
+                    found.add("optim")
+            elif isinstance(node, ast.Attribute) and node.attr == "optim":
+                found.add("optim")
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 100 \
+                    and _MODULE_PATH.fullmatch(node.value):
+                found |= _library_of(node.value)
+    except RecursionError:
+        return frozenset(lib for lib, pattern in _FALLBACK.items() if pattern.search(source))
+    return frozenset(found)
 
 
 def libraries_used(submission: "Submission") -> tuple[str, ...]:
-    """What a worker for this one submission should preload besides torch (see runtime.preload):
-    the heavy libraries its source imports or uses. Only a hint: a library not preloaded is
-    imported by the child that needs it, a little later."""
+    """The heavy libraries ("scipy", "optim") a worker should preload for this submission: those
+    its code imports, names (``torch.optim``) or passes to importlib. Comments and docstrings do
+    not count. A library not preloaded is imported by the child that needs it, a little later."""
     sources = [src for _, src in submission.cells] if submission.is_notebook else list(submission.files.values())
-    return tuple(sorted(lib for lib, pattern in PRELOADABLE.items() if any(pattern.search(src) for src in sources)))
+    found: set[str] = set()
+    for source in sources:
+        found |= _libraries_in(source)
+    return tuple(sorted(found))
 
 
 def _module_level(body):

@@ -316,3 +316,64 @@ def test_a_grader_that_dies_takes_no_other_grader_along(tmp_path, victim):
     again = batch(subs, db)
     rows = export(db, tmp_path / "after.csv")
     assert len(rows) == 8 and all(row["total"] == "20" for row in rows), (again.stdout, rows)
+
+
+STUCK_FIRST = r'''
+import json, os, signal, sys, time
+from grader import pool
+
+pool.FORK_SECONDS = 3.0
+start_first = pool.Pool._start_first
+
+def stopped_first(self, count):
+    start_first(self, count)
+    os.kill(self.graders[0].proc.pid, signal.SIGSTOP)  # stuck before it could fork the others
+
+pool.Pool._start_first = stopped_first
+results, errors = [], []
+p = pool.Pool(2, lambda task, message: results.append(message["status"]),
+              lambda task, reason, detail: errors.append(reason), task_timeout=120, startup_timeout=120)
+tasks = [{"id": i, "student": f"s{i}", "path": sys.argv[1], "seed": 3, "modules": ["diagonal_edges"]}
+         for i in range(3)]
+t = time.monotonic()
+p.run(tasks)
+print(json.dumps({"results": results, "errors": errors, "seconds": time.monotonic() - t,
+                  "restarts": p.restarts}))
+'''
+
+
+def test_a_first_grader_stuck_before_it_forks_does_not_hold_up_the_batch():
+    """The others are replaced by graders started as commands once FORK_SECONDS have passed."""
+    proc = subprocess.run([sys.executable, "-c", STUCK_FIRST, os.path.join(REPO, "solutions")], cwd=REPO,
+                          capture_output=True, text=True, timeout=200)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["results"] == ["graded"] * 3 and out["errors"] == [] and out["restarts"] >= 1, out
+    assert out["seconds"] < 60, out
+
+
+SIBLING_ORPHANED = r'''
+import os, sys, time
+from types import SimpleNamespace
+from grader import batch_worker
+
+r, w = os.pipe()
+ar, aw = os.pipe()
+log = os.open(os.devnull, os.O_WRONLY)
+zygote = SimpleNamespace(abandon=lambda: None)
+channel = SimpleNamespace(close=lambda: None)
+pid = os.fork()
+if pid == 0:  # its parent is this process, neither the batch (pid 1 here) nor the middle process
+    batch_worker.run_sibling((1, r, aw, log), [(1, r, aw, log)], 1, os.getppid() + 10**6, zygote, channel)
+t = time.monotonic()
+_, status = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(status), round(time.monotonic() - t, 2))
+'''
+
+
+def test_a_sibling_whose_batch_is_gone_ends_at_once():
+    """Forked while the batch was killed, it is adopted by another process: it must not wait."""
+    proc = subprocess.run([sys.executable, "-c", SIBLING_ORPHANED], cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    code, seconds = proc.stdout.split()
+    assert code == "1" and float(seconds) < 2, proc.stdout + proc.stderr

@@ -109,3 +109,37 @@ def test_the_batch_grader_forks_a_spare_after_each_submission():
         assert z.spare is not None and z.spare.idle()
     finally:
         z.close()
+
+
+ZOMBIES = ("import os\n\n\ndef others():\n"
+           "    seen = []\n"
+           "    for pid in filter(str.isdigit, os.listdir('/proc')):\n"
+           "        try:\n"
+           "            with open(f'/proc/{pid}/status') as f:\n"
+           "                fields = dict(line.split(':', 1) for line in f if ':' in line)\n"
+           "        except OSError:\n"
+           "            continue\n"
+           "        uid = int(fields['Uid'].split()[0])\n"
+           "        if uid != os.getuid() and uid != 0:\n"
+           "            seen.append(f\"{pid} {uid} {fields['State'].strip()}\")\n"
+           "    return seen\n")
+
+
+@pytest.mark.parametrize("spare", [False, True])
+def test_the_next_child_sees_no_trace_of_the_previous_one_in_proc(zygote, spare):
+    """Not even its zombie: the zygote collects an ended child before it forks the next one."""
+    for _ in range(12):
+        first = zygote.spawn(dict(LIMITS))
+        assert first.request({"op": "setup", "files": {"m.py": ZOMBIES}, "seed": 1}, 30)["status"] == "ok"
+        first.close()
+        if spare:
+            zygote.prespawn(LIMITS)
+        second = zygote.spawn(dict(LIMITS))
+        try:
+            assert second.request({"op": "setup", "files": {"m.py": ZOMBIES}, "seed": 1}, 30)["status"] == "ok"
+            assert second.request({"op": "load", "module": "m", "seed": 1}, 30)["status"] == "ok"
+            reply = second.request({"op": "call", "module": "m", "name": "others", "args": [], "kwargs": {},
+                                    "seed": 1}, 30)
+            assert reply["status"] == "returned" and reply["value"] == {"t": "list", "items": []}, reply
+        finally:
+            second.close()

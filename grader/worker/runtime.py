@@ -247,6 +247,7 @@ def preload() -> None:
         except ImportError:
             pass
     warm_up(torch)
+    warm_sympy()  # always, like sympy itself: what a child has for free must not depend on its source
     warm_probes(torch)
     # the collector skips what is frozen: the imports that follow walk only their own objects, and
     # no gc.collect() walks everything torch and sympy made (0.2 to 0.3 s of each start; it found
@@ -255,16 +256,13 @@ def preload() -> None:
     preload_more(PRELOAD)
 
 
-HEAVY = {"scipy", "optim", "sympy"}  # what a zygote imports only for submissions that use it (see preload_more)
+HEAVY = {"scipy", "optim"}  # what a zygote imports only for submissions that use it (see preload_more)
 _loaded: set = set()
 
 
 def preload_more(libraries) -> None:
     """Import, before the next fork, the heavy libraries that submissions use: "scipy"
-    (scipy.signal, 0.5 s), "optim" (an optimiser's first step imports torch._dynamo, 0.8 s)
-    and "sympy" (sympy is always imported, but its solvers import and cache lazily: a child
-    that derives finite-difference weights, as the references do, paid 25 ms for that; the
-    warm-up costs the zygote 20 ms once).
+    (scipy.signal, 0.5 s) and "optim" (an optimiser's first step imports torch._dynamo, 0.8 s).
 
     The grader asks for them (the "preload" request) before it spawns a child for a
     submission whose source imports or calls them, so each zygote pays for each library
@@ -280,8 +278,6 @@ def preload_more(libraries) -> None:
                 import scipy.signal  # noqa: F401
             elif name == "optim":
                 torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1).step()
-            elif name == "sympy":
-                warm_sympy()
         except Exception:  # noqa: BLE001 - the child that needs it reports the failure
             pass
         _loaded.add(name)
@@ -289,10 +285,13 @@ def preload_more(libraries) -> None:
 
 
 def warm_sympy() -> None:
-    """Solve a small linear system and derive finite-difference weights, as the references do."""
-    import sympy
-    from sympy.calculus.finite_diff import finite_diff_weights
-
+    """Solve a small linear system and derive finite-difference weights, as the references do:
+    sympy imports and caches its solvers lazily, 25 ms that each such child paid; 20 ms here, once."""
+    try:
+        import sympy
+        from sympy.calculus.finite_diff import finite_diff_weights
+    except ImportError:
+        return
     w = sympy.symbols("w0:3")
     (solution,) = sympy.linsolve([w[0] + w[1] + w[2], w[1] + 2 * w[2], w[1] + 4 * w[2] - 2], w)
     [sympy.Rational(c.subs({s: 0 for s in w})) for c in solution]
@@ -479,6 +478,34 @@ def watch_memory(children: dict, reaper) -> None:
             reaper.kill(uid)
 
 
+def reap(ending=None, timeout: float = 0.0) -> None:
+    """Collect every child process that has ended (the zygote's children are the submissions');
+    ``ending``: pids just killed, waited for up to ``timeout`` seconds (a kill takes effect a
+    moment after it is sent), and removed from it once collected."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            break
+        if ending is not None:
+            ending.discard(pid)
+    if ending:
+        end = time.monotonic() + timeout
+        for pid in list(ending):
+            while True:
+                try:
+                    done, _status = os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    done = pid
+                if done or time.monotonic() > end:
+                    break
+                time.sleep(0.001)
+            if done:
+                ending.discard(pid)
+
+
 def zygote() -> None:
     reaper = Reaper() if IS_ROOT else None  # without bubblewrap too: a uid of its own is the only handle
     cgroups = Cgroups(CGROUPS) if IS_ROOT and CGROUPS else None
@@ -486,16 +513,10 @@ def zygote() -> None:
     preload()
     control = socket.socket(fileno=0)
     children: dict[int, dict] = {}  # id -> {"pid", "uid", "dir"}
+    ending: set[int] = set()  # pids of children just ended, not yet collected
     sys.stdout.flush()
     while True:
-        # reap what has ended
-        while True:
-            try:
-                pid, _status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
+        reap(ending)
         if cgroups is not None and cgroups.pending:
             cgroups.sweep()
         watching = watchdog and any(not c["cgroups"] for c in children.values())
@@ -520,6 +541,7 @@ def zygote() -> None:
             limits = request.get("limits", {})
             if reaper is not None:
                 reaper.settle()  # the previous children's processes, IPC objects and files are gone
+            reap(ending, 0.2)  # nor is an ended child left as a zombie the next one could see in /proc
             workdir = tempfile.mkdtemp(prefix=f"w{child_id}-", dir="/tmp" if SANDBOXED else None)
             groups = cgroups.create(f"c{child_id}", limits) if cgroups is not None else []
             pid = os.fork()
@@ -537,6 +559,7 @@ def zygote() -> None:
         elif op in ("kill", "done"):
             child = children.pop(int(request["id"]), None)
             if child is not None:
+                ending.add(child["pid"])
                 if reaper is not None and child["uid"]:  # kill -1 reaches only our PID namespace
                     reaper.kill(child["uid"])
                 else:
