@@ -154,18 +154,22 @@ def _dotted(node) -> str:
 
 
 def _folded(node):
-    """The value of a string expression built from literals ("_get" + "frame"), else None."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _folded(node.left), _folded(node.right)
-        if left is not None and right is not None:
-            return left + right
-    if isinstance(node, ast.JoinedStr):
-        if all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in node.values):
-            return "".join(v.value for v in node.values)
-        return None  # formatted at run time: computed
-    return None
+    """The value of a string expression built from literals ("_get" + "frame"), else None.
+    Iterative: a sum of thousands of literals is valid Python and must not exhaust our stack."""
+    parts = []
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            parts.append(node.value)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            stack += [node.right, node.left]  # the left one is taken first
+        elif isinstance(node, ast.JoinedStr) and \
+                all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in node.values):
+            parts.append("".join(v.value for v in node.values))
+        else:
+            return None  # a name, a call, an f-string formatted at run time: computed
+    return "".join(parts)
 
 
 def _string_built(node) -> bool:
@@ -177,7 +181,19 @@ def _string_built(node) -> bool:
         return dotted.endswith(("path.join", "path.abspath", "path.dirname", "path.expanduser")) or dotted in (
             "str", "Path", "pathlib.Path")
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
-        return _string_built(node.left) or _folded(node.left) is not None
+        spine = []  # down the left operands, without recursion (a + b + c + ... nests to the left)
+        while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+            spine.append(node)
+            node = node.left
+        if _string_built(node):
+            return True
+        value = _folded(node)  # the folded left operand of each spine node, from the bottom up
+        for b in reversed(spine):
+            if value is not None:
+                return True
+            right = _folded(b.right) if isinstance(b.op, ast.Add) else None
+            value = value + right if value is not None and right is not None else None
+        return False
     return False
 
 

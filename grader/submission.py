@@ -108,13 +108,14 @@ class Submission:
 # module paths in strings, as importlib takes them), never a mention in a comment or docstring.
 _MODULE_PATH = re.compile(r"[A-Za-z_]\w*(?:\.\w+)*")
 # a source that does not parse (a notebook cell with a magic): any word of the library's name counts
-_FALLBACK = {"scipy": re.compile(r"\bscipy\b"), "optim": re.compile(r"\boptim\b")}
+_FALLBACK = {"scipy": re.compile(r"\bscipy\b"), "optim": re.compile(r"\boptim\b|\b_dynamo\b|\btorch\.compile\b")}
+MAX_PARSED = 256 * 1024  # a larger source is not parsed here (gigabytes of syntax tree): its words decide
 
 
 def _library_of(module: str) -> set[str]:
     if module == "scipy" or module.startswith("scipy."):
         return {"scipy"}
-    if module == "torch.optim" or module.startswith("torch.optim."):
+    if module.startswith(("torch.optim", "torch._dynamo")) and module.split(".")[1] in ("optim", "_dynamo"):
         return {"optim"}
     return set()
 
@@ -122,6 +123,8 @@ def _library_of(module: str) -> set[str]:
 @functools.lru_cache(maxsize=1024)
 def _libraries_in(source: str) -> frozenset:
     try:
+        if len(source) > MAX_PARSED:
+            raise ValueError("too large to parse here")
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return frozenset(lib for lib, pattern in _FALLBACK.items() if pattern.search(source))
@@ -133,13 +136,18 @@ def _libraries_in(source: str) -> frozenset:
                     found |= _library_of(alias.name)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 found |= _library_of(node.module)
-                if node.module == "torch" and any(alias.name == "optim" for alias in node.names):
+                if node.module == "torch" and any(alias.name in ("optim", "_dynamo", "compile")
+                                                  for alias in node.names):
                     found.add("optim")
-            elif isinstance(node, ast.Attribute) and node.attr == "optim":
-                found.add("optim")
+            elif isinstance(node, ast.Attribute) and (node.attr in ("optim", "_dynamo") or node.attr == "compile"
+                                                       and isinstance(node.value, ast.Name)
+                                                       and node.value.id == "torch"):
+                found.add("optim")  # torch.compile imports torch._dynamo too, as an optimiser's first step does
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 100 \
                     and _MODULE_PATH.fullmatch(node.value):
                 found |= _library_of(node.value)
+                if node.value in ("optim", "_dynamo"):  # getattr(torch, "optim")
+                    found.add("optim")
     except RecursionError:
         return frozenset(lib for lib, pattern in _FALLBACK.items() if pattern.search(source))
     return frozenset(found)
@@ -769,7 +777,11 @@ def _from_notebook(data: bytes, name: str, fname: str) -> Submission:
         if code_cells > MAX_CELLS:
             raise SubmissionError(f"{fname} has more than {MAX_CELLS} code cells; a submission may have at most "
                                   f"{MAX_CELLS}. Put the exercises in fewer cells.")
-        sub.cells.append((index, strip_magics(text.unsurrogate(source), index, sub.notes, counter)))
+        code = strip_magics(text.unsurrogate(source), index, sub.notes, counter)
+        if len(code) > MAX_FILE:  # as a .py file: reading its code would cost the grader gigabytes
+            sub.notes.append(f"Cell {index} holds more than {MAX_FILE // 1024} KiB of code and was ignored.")
+            continue
+        sub.cells.append((index, code))
     if counter.count > MAX_SKIPPED_LINE_NOTES:
         sub.notes.append(f"({counter.count - MAX_SKIPPED_LINE_NOTES} more IPython lines were skipped.)")
     if not sub.cells:

@@ -37,6 +37,9 @@ def test_libraries_used_names_what_the_source_imports_or_calls(tmp_path):
     ("from torch import optim\n", ("optim",)),
     ("import torch\nopt = torch.optim.Adam\n", ("optim",)),
     ("from torch.optim import SGD\n", ("optim",)),
+    ("import torch\nf = torch.compile(lambda x: x)\n", ("optim",)),
+    ("import torch\nopt = getattr(torch, 'optim')\n", ("optim",)),
+    ("import re\np = re.compile('x')\n", ()),
     # mentions are not uses: a comment or a docstring must not change what the child gets for free
     ("# the book would use scipy.signal.correlate2d(X, K) here\nimport torch\n", ()),
     ('def corr2d(X, K):\n    """Like scipy.signal.correlate2d(X, K, "valid")."""\n', ()),

@@ -547,3 +547,15 @@ def test_a_name_missing_from_a_notebook_is_shown_plainly(tmp_path):
     output = all_output(results)
     assert "`Conv2D` is not defined in the notebook" in output, output
     assert "'t': 'str'" not in output
+
+
+def test_a_huge_code_cell_is_ignored_like_a_huge_file(tmp_path):
+    """One cell of 600 KiB of code (a list literal) would cost the trusted grader gigabytes of syntax
+    tree in each analysis: it is ignored with a note, as a .py file over 512 KiB is."""
+    from grader.submission import load
+
+    path = tmp_path / "big.ipynb"
+    write_notebook(path, [solution("cross_correlation"), "_x = [" + "1," * 300_000 + "]\n"])
+    sub = load(str(path))
+    assert [i for i, _ in sub.cells] == [1]
+    assert any("Cell 2 holds more than 512 KiB of code and was ignored" in n for n in sub.notes), sub.notes

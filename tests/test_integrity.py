@@ -344,3 +344,16 @@ def test_scan_passes_the_corpus_and_samples():
                     if found:
                         flagged.append((os.path.join(folder, name), found[0].describe()))
     assert flagged == []
+
+
+def test_a_long_sum_of_string_literals_is_read_not_a_grader_error():
+    """2,000 literals joined by + parse fine; folding them must not exhaust the grader's stack."""
+    import ast
+
+    with open(os.path.join(SOLUTIONS, "cross_correlation.py"), encoding="utf-8") as f:
+        source = f.read()
+    source += "\n_x = " + "+".join(['"a"'] * 2000) + "\n_y = open('w' + 'x' + " + " + ".join(["z"] * 1200) + ")\n"
+    ast.parse(source)  # valid Python, which the worker would run
+    assert [f.construct for f in scan_source(source, "cross_correlation.py")] == []
+    hidden = source + '\nimport sys\n_f = getattr(sys, "_g" + "etframe")\n'
+    assert scan_source(hidden, "cross_correlation.py"), "a folded name must still be found"
