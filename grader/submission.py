@@ -115,7 +115,7 @@ MAX_PARSED = 256 * 1024  # a larger source is not parsed here (gigabytes of synt
 def _library_of(module: str) -> set[str]:
     if module == "scipy" or module.startswith("scipy."):
         return {"scipy"}
-    if module.startswith(("torch.optim", "torch._dynamo")) and module.split(".")[1] in ("optim", "_dynamo"):
+    if module.split(".")[:2] in (["torch", "optim"], ["torch", "_dynamo"]):
         return {"optim"}
     return set()
 
@@ -129,27 +129,23 @@ def _libraries_in(source: str) -> frozenset:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return frozenset(lib for lib, pattern in _FALLBACK.items() if pattern.search(source))
     found: set[str] = set()
-    try:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    found |= _library_of(alias.name)
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                found |= _library_of(node.module)
-                if node.module == "torch" and any(alias.name in ("optim", "_dynamo", "compile")
-                                                  for alias in node.names):
-                    found.add("optim")
-            elif isinstance(node, ast.Attribute) and (node.attr in ("optim", "_dynamo") or node.attr == "compile"
-                                                       and isinstance(node.value, ast.Name)
-                                                       and node.value.id == "torch"):
-                found.add("optim")  # torch.compile imports torch._dynamo too, as an optimiser's first step does
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 100 \
-                    and _MODULE_PATH.fullmatch(node.value):
-                found |= _library_of(node.value)
-                if node.value in ("optim", "_dynamo"):  # getattr(torch, "optim")
-                    found.add("optim")
-    except RecursionError:
-        return frozenset(lib for lib, pattern in _FALLBACK.items() if pattern.search(source))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found |= _library_of(alias.name)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found |= _library_of(node.module)
+            if node.module == "torch" and any(alias.name in ("optim", "_dynamo", "compile")
+                                              for alias in node.names):
+                found.add("optim")
+        elif isinstance(node, ast.Attribute) and (node.attr in ("optim", "_dynamo") or (
+                node.attr == "compile" and isinstance(node.value, ast.Name) and node.value.id == "torch")):
+            found.add("optim")  # torch.compile imports torch._dynamo too, as an optimiser's first step does
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 100 \
+                and _MODULE_PATH.fullmatch(node.value):
+            found |= _library_of(node.value)
+            if node.value in ("optim", "_dynamo"):  # getattr(torch, "optim")
+                found.add("optim")
     return frozenset(found)
 
 

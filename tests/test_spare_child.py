@@ -128,9 +128,11 @@ ZOMBIES = ("import os\n\n\ndef others():\n"
 @pytest.mark.parametrize("spare", [False, True])
 def test_the_next_child_sees_no_trace_of_the_previous_one_in_proc(zygote, spare):
     """Not even its zombie: the zygote collects an ended child before it forks the next one."""
-    for _ in range(12):
+    for _ in range(6):
         first = zygote.spawn(dict(LIMITS))
-        assert first.request({"op": "setup", "files": {"m.py": ZOMBIES}, "seed": 1}, 30)["status"] == "ok"
+        big = ZOMBIES + "\nBIG = b'x' * (300 << 20)  # slow to tear down when it is killed\n"
+        assert first.request({"op": "setup", "files": {"m.py": big}, "seed": 1}, 30)["status"] == "ok"
+        assert first.request({"op": "load", "module": "m", "seed": 1}, 30)["status"] == "ok"
         first.close()
         if spare:
             zygote.prespawn(LIMITS)
