@@ -95,22 +95,10 @@ def grade_task(task: dict, zygote) -> dict:
 
 def warm_up() -> None:
     """Import torch, the runner and every check module now, while the zygote imports torch too."""
-    import torch
+    from grader.cli import import_trusted
 
-    torch.set_num_threads(1)  # the checks' tensors are tiny: pool threads would only spin and contend
+    import_trusted(None)
     from grader import report  # noqa: F401
-    from grader.contract import MODULES
-    from grader.runner import load_checks
-
-    for module in MODULES:
-        try:
-            load_checks(module)
-        except Exception:  # noqa: BLE001 - grade() reports a broken check module where it belongs
-            pass
-    import gc
-
-    gc.freeze()  # a full collection then skips these objects: it neither walks them nor, in the graders
-    # forked from this one, copies the pages they share
 
 
 def parse_siblings(text: str) -> list[tuple[int, int, int, int]]:

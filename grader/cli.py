@@ -469,6 +469,30 @@ def grade_one(path: str, *, seed: int, modules, json_out: str | None = None, zyg
             zygote.close()
 
 
+def import_trusted(modules) -> None:
+    """Import torch, the runner and the checks of ``modules`` (None: all) with the collector
+    paused, then freeze what they made: the collections during the imports would find no garbage
+    (0.1 s of them), and later ones need not walk these objects (nor, in graders forked from this
+    process, copy the pages they share). The collector is on again for the grading."""
+    import gc
+
+    gc.disable()
+    try:
+        import torch
+
+        torch.set_num_threads(1)  # the checks' tensors are tiny: pool threads would only spin and contend
+        from grader.runner import load_checks
+
+        for module in modules or MODULES:
+            try:
+                load_checks(module)
+            except Exception:  # noqa: BLE001 - grade() reports a broken check module where it belongs
+                pass
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def cmd_grade(args) -> int:
     lang, report_path = getattr(args, "lang", "en"), getattr(args, "report", None)
     start = time.monotonic()
@@ -476,17 +500,14 @@ def cmd_grade(args) -> int:
     from grader.client import Zygote
     from grader.submission import SubmissionError, libraries_used
 
-    loaded = load_submission(args.submission)  # milliseconds; it tells what the worker should preload
-    # first: the worker imports torch while this process imports it and the checks
-    zygote = Zygote(preload=() if isinstance(loaded, SubmissionError) else libraries_used(loaded))
+    # first: the worker imports torch while this process reads the submission, imports torch and the checks
+    zygote = Zygote()
+    loaded = load_submission(args.submission)  # milliseconds; it tells what the worker should preload too
+    if not isinstance(loaded, SubmissionError):
+        zygote.preload_soon(libraries_used(loaded))
     seeds.prepare(args.seed)
     try:
-        import gc
-
-        import torch
-
-        torch.set_num_threads(1)  # the checks' tensors are tiny: pool threads would only spin and contend
-        gc.freeze()  # torch's objects: the collections while scipy and the checks import need not walk them
+        import_trusted(_modules(args.only))
         result = grade_one(args.submission, seed=args.seed, modules=_modules(args.only), json_out=args.json,
                            zygote=zygote, limits=limits_from(args), loaded=loaded)
     finally:

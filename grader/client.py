@@ -66,14 +66,28 @@ class Zygote:
         self.counter = 0
         # uids of their own: a random block, so that two graders on one machine never share one
         self.uid_base = FIRST_CHILD_UID + secrets.randbelow(4000) * 500_000 + (self.slot % 50) * 10_000
+        self.owed: list[str] = []  # the replies due for messages sent without waiting, in order
+        # the audit child, asked for now: the zygote forks it before its imports (it runs no student
+        # code and needs none), so that the audit is done by the time the zygote is ready
+        self.audit_child: Child | None = None
+        try:
+            self.audit_child = self._fork({"memory_bytes": 1 << 30}, audit=True, wait=False)
+        except OSError:
+            pass
 
     def audit(self, memory_bytes: int = 1 << 30) -> dict:
         """Before any student code: ask a child, with the uid and view student code will have,
         which secrets it can read and which isolation it got; name what protected (the report's
-        sandbox line), loudly when a secret is readable."""
-        child = self.spawn({"memory_bytes": memory_bytes}, audit=False)
+        sandbox line), loudly when a secret is readable. The child is the one asked for at the
+        zygote's start, when there is one (it may not be forked yet: then the answer waits for
+        the zygote's imports too), else a new one."""
+        child, self.audit_child = self.audit_child, None
+        if child is None or child.closed:
+            self.wait_ready()
+            child = self._fork({"memory_bytes": 1 << 30}, audit=True)
         try:
-            reply = child.request({"op": "audit", "paths": sandbox.secret_paths()}, 60)
+            reply = child.request({"op": "audit", "paths": sandbox.secret_paths()},
+                                  60 if self.ready else self.start_timeout + 60)
             facts = decode(reply.get("value"))
             if not isinstance(facts, dict):
                 raise WorkerDied("no audit")
@@ -94,7 +108,6 @@ class Zygote:
             try:
                 if not self.alive():
                     self.restart()
-                self.wait_ready()
                 self.audit()
             except (WorkerDied, WorkerTimeout, OSError) as exc:
                 self.audited = {"error": str(exc)}
@@ -107,6 +120,14 @@ class Zygote:
         return self._mode
 
     def _reply(self, timeout: float) -> dict:
+        """The zygote's next reply, after those due for messages sent without waiting."""
+        while self.owed:
+            expected = self.owed.pop(0)
+            if self._read(timeout).get("op") != expected:
+                raise WorkerDied("the worker answered out of order")
+        return self._read(timeout)
+
+    def _read(self, timeout: float) -> dict:
         self.control.settimeout(timeout)
         try:
             data = self.control.recv(65536)
@@ -128,6 +149,15 @@ class Zygote:
         self.control.sendall(b'{"op": "ping"}')
         self._reply(self.start_timeout)
         self.ready = True
+
+    def preload_soon(self, libraries) -> None:
+        """Ask the zygote, without waiting, to import these heavy libraries before its first fork
+        for a submission (a cold grade: the zygote starts before the submission is read)."""
+        missing = sorted(set(libraries) - self.loaded)
+        if missing and self.alive():
+            self.control.sendall(json.dumps({"op": "preload", "libraries": missing}).encode())
+            self.owed.append("preloaded")
+            self.loaded.update(missing)
 
     def ensure(self, libraries) -> None:
         """Have the zygote import these heavy libraries before the next fork (once each): the
@@ -158,9 +188,9 @@ class Zygote:
             return spare
         if not self.alive():
             self.restart()
-        self.wait_ready()
-        if audit and self.audited is None:
+        if audit and self.audited is None:  # first: the audit child may be ready before the zygote
             self.audit(int(limits.get("memory_bytes", 1 << 30)))
+        self.wait_ready()
         return self._fork(limits)
 
     def prespawn(self, limits: dict) -> None:
@@ -191,13 +221,23 @@ class Zygote:
         if spare is not None:
             spare.close()
 
-    def _fork(self, limits: dict) -> "Child":
+    def _fork(self, limits: dict, *, audit: bool = False, wait: bool = True) -> "Child":
+        """A new child. ``audit``: one that answers only the audit (the zygote may fork it before
+        its imports); ``wait``: read the zygote's answer now, else later, before any other."""
         child_id = next(self._ids)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         request = {"op": "spawn", "id": child_id, "uid": self.uid(), "limits": limits}
+        if audit:
+            request["audit"] = True
         try:
             socket.send_fds(self.control, [json.dumps(request).encode()], [theirs.fileno()])
-            self._reply(30)
+            if wait:
+                self._reply(30)
+            else:
+                self.owed.append("spawned")
+        except BaseException:
+            ours.close()
+            raise
         finally:
             theirs.close()
         return Child(self, child_id, ours)
@@ -216,12 +256,18 @@ class Zygote:
         control socket, and never stop it from here (``close`` does nothing after this)."""
         self.abandoned = True
         self.control.close()
+        if self.audit_child is not None:
+            self.audit_child.closed = True
+            self.audit_child.sock.close()
 
     def close(self) -> None:
         """End the zygote and every child: killing bubblewrap ends its PID namespace."""
         if getattr(self, "abandoned", False):
             return
         self.drop_spare()
+        if self.audit_child is not None:
+            self.audit_child.close()
+            self.audit_child = None
         if self.plan.mode == "none" and self.alive():  # no namespace: the zygote kills its children
             self.send({"op": "exit"})
             try:

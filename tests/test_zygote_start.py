@@ -1,0 +1,123 @@
+"""How a worker starts: the audit child is forked before the zygote's imports, the libraries a
+submission needs can be asked for before it is read, and the collector is paused only while
+importing. None of it may change what a child is or what the audit finds."""
+from __future__ import annotations
+
+import json
+import select
+import subprocess
+import sys
+
+from grader.client import Zygote
+from grader.worker.protocol import FIRST_CHILD_UID, decode
+
+LIMITS = {"memory_bytes": 1 << 30}
+
+
+def run_cell(child, code: str, name: str):
+    """Run ``code`` as a notebook cell in ``child``; the value it left in ``name``."""
+    reply = child.request({"op": "setup", "files": {}, "seed": 1, "cells": [(0, code)],
+                           "aliases": ["cross_correlation"]}, 60)
+    assert reply["status"] == "ok", reply
+    assert child.request({"op": "load", "module": "cross_correlation", "seed": 1}, 30)["status"] == "ok"
+    reply = child.request({"op": "get", "module": "cross_correlation", "name": name, "seed": 1}, 30)
+    assert reply["status"] == "returned", reply
+    return decode(reply["value"])
+
+
+def test_the_audit_is_answered_while_the_zygote_still_imports():
+    z = Zygote()
+    try:
+        z.control.sendall(b'{"op": "ping"}')  # answered once the zygote has imported everything
+        z.audit()
+        assert not z.ready and z.owed == ["spawned"]  # nothing waited for the zygote
+        assert z._read(60) == {"op": "spawned", "id": 1}  # the audit child, forked first
+        # the audit is answered, the ping not yet: the zygote forked the audit child before importing
+        assert not select.select([z.control], [], [], 0)[0]
+        assert z._read(180) == {"op": "pong"}
+        z.owed.clear()
+        z.ready = True
+        child = z.spawn(LIMITS)  # and the zygote serves as before
+        try:
+            assert run_cell(child, "import sys\nseen = 'torch' in sys.modules", "seen") is True
+        finally:
+            child.close()
+    finally:
+        z.close()
+
+
+def test_an_audit_child_forked_before_the_imports_finds_what_a_later_one_finds():
+    z = Zygote()
+    try:
+        early = dict(z.audit())
+        z.wait_ready()
+        late = dict(z.audit())  # the first is used: this one is forked after the imports
+        uids = early.pop("uid"), late.pop("uid")
+        assert all(uid >= FIRST_CHILD_UID for uid in uids) and uids[0] != uids[1]
+        assert early == late and early["readable"] == []
+    finally:
+        z.close()
+
+
+def test_an_audit_child_runs_no_code():
+    z = Zygote()
+    try:
+        z.wait_ready()
+        child = z._fork(LIMITS, audit=True)
+        try:
+            reply = child.request({"op": "setup", "files": {}, "seed": 1, "aliases": ["cross_correlation"],
+                                   "cells": [(0, "open('ran', 'w').close()")]}, 30)
+            assert reply["status"] == "worker_error" and "only the audit" in reply["message"]
+            reply = child.request({"op": "audit", "paths": []}, 30)
+            assert reply["status"] == "returned"
+        finally:
+            child.close()
+    finally:
+        z.close()
+
+
+def test_children_run_with_the_collector_on():
+    """Paused while the zygote imports, on again before any fork; the zygote's objects are frozen."""
+    z = Zygote(preload=("scipy",))
+    try:
+        child = z.spawn(LIMITS)
+        try:
+            state = run_cell(child, "import gc\nstate = [gc.isenabled(), gc.get_freeze_count() > 0]", "state")
+            assert state == [True, True]
+        finally:
+            child.close()
+        z.ensure(["optim"])  # a preload asked for later pauses it too, and turns it back on
+        child = z.spawn(LIMITS)
+        try:
+            assert run_cell(child, "import gc\nstate = gc.isenabled()", "state") is True
+        finally:
+            child.close()
+    finally:
+        z.close()
+
+
+def test_a_library_asked_for_before_the_zygote_is_ready_is_imported_before_the_first_child():
+    z = Zygote()
+    try:
+        z.preload_soon(["scipy"])
+        assert z.loaded == {"scipy"}
+        child = z.spawn(LIMITS)
+        try:
+            assert z.owed == [] and z.ready
+            assert run_cell(child, "import sys\nloaded = 'scipy.signal' in sys.modules", "loaded") is True
+        finally:
+            child.close()
+        z.preload_soon(["scipy"])  # already there: nothing is sent, nothing is owed
+        assert z.owed == []
+    finally:
+        z.close()
+
+
+def test_the_grader_imports_with_the_collector_paused_and_turns_it_back_on():
+    script = ("import gc, json, sys\n"
+              "from grader.cli import import_trusted\n"
+              "import_trusted(['cross_correlation'])\n"
+              "print(json.dumps([gc.isenabled(), gc.get_freeze_count() > 0, 'scipy.signal' in sys.modules,\n"
+              "                  'grader.checks.cross_correlation' in sys.modules]))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [True, True, True, True], out.stderr
