@@ -8,6 +8,8 @@ import select
 import subprocess
 import sys
 
+import pytest
+
 from grader.client import Zygote
 from grader.worker.protocol import FIRST_CHILD_UID, decode
 
@@ -122,3 +124,59 @@ def test_the_grader_imports_with_the_collector_paused_and_turns_it_back_on():
               "                  'grader.checks.cross_correlation' in sys.modules]))\n")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [True, True, True, True], out.stderr
+
+
+def test_the_probes_baseline_taken_in_the_zygote_is_what_a_child_starts_from():
+    """Nothing a child does before student code (dropping root, its output, its session, setup)
+    replaces a watched attribute: the zygote's snapshot stands for the child's own."""
+    z = Zygote(preload=("scipy",))
+    try:
+        child = z.spawn(LIMITS)
+        try:
+            code = ("import gc\n"
+                    "s = next(o for o in gc.get_objects() if type(o).__name__ == 'Session')\n"
+                    "g = s._changed.__globals__\n"
+                    "facts = [g['BASELINE'] is not None, s._snapshot is g['BASELINE'], g['changed'](g['BASELINE']),\n"
+                    "         sorted(map(str, set(g['BASELINE']) - set(g['snapshot']())))]\n")
+            assert run_cell(child, code, "facts") == [True, True, [], []]
+        finally:
+            child.close()
+    finally:
+        z.close()
+
+
+@pytest.mark.parametrize("patch, name", [
+    ("torch.Tensor.backward = lambda self, *args, **kwargs: None", "torch.Tensor.backward"),  # replaced
+    ("torch.Tensor.sum = lambda self, *args, **kwargs: 0", "torch.Tensor.sum"),  # hides TensorBase.sum
+    ("setattr(torch.nn.Parameter, '__matmul__', lambda a, b: a)", "torch.nn.Parameter.__matmul__"),
+])
+def test_a_replaced_torch_function_is_found_against_the_zygote_baseline(patch, name):
+    z = Zygote()
+    try:
+        child = z.spawn(LIMITS)
+        try:
+            code = "import torch\ndef corr2d(X, K):\n    return X\n" + patch + "\ndone = True\n"
+            assert run_cell(child, code, "done") is True
+            reply = child.request({"op": "probe", "module": "cross_correlation", "probe": "method", "seed": 1,
+                                   "params": {"name": {"t": "str", "v": "corr2d"}}}, 30)
+            assert reply["status"] == "integrity" and name in reply["message"], reply
+        finally:
+            child.close()
+    finally:
+        z.close()
+
+
+def test_a_new_name_on_a_watched_class_that_hides_nothing_is_no_replacement():
+    z = Zygote()
+    try:
+        child = z.spawn(LIMITS)
+        try:
+            code = "import torch\ndef corr2d(X, K):\n    return X\ntorch.Tensor.my_helper = 1\ndone = True\n"
+            assert run_cell(child, code, "done") is True
+            reply = child.request({"op": "probe", "module": "cross_correlation", "probe": "method", "seed": 1,
+                                   "params": {"name": {"t": "str", "v": "corr2d"}}}, 30)
+            assert reply["status"] != "integrity", reply
+        finally:
+            child.close()
+    finally:
+        z.close()

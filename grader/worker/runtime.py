@@ -272,6 +272,14 @@ def preload_common() -> None:
     warm_up(torch)
     warm_sympy()  # always, like sympy itself: what a child has for free must not depend on its source
     warm_probes(torch)
+    take_baseline()
+
+
+def take_baseline() -> None:
+    """What the probes compare the watched attributes with, taken again after each import."""
+    probes = sys.modules.get("probes")
+    if probes is not None:
+        probes.take_baseline()
 
 
 HEAVY = {"scipy", "optim"}  # what a zygote imports only for submissions that use it (see preload_more)
@@ -298,6 +306,7 @@ def preload_more(libraries) -> None:
             except Exception:  # noqa: BLE001 - the child that needs it reports the failure
                 pass
             _loaded.add(name)
+            take_baseline()
 
 
 def warm_sympy() -> None:
