@@ -166,12 +166,21 @@ def test_a_replaced_torch_function_is_found_against_the_zygote_baseline(patch, n
         z.close()
 
 
-def test_a_new_name_on_a_watched_class_that_hides_nothing_is_no_replacement():
+@pytest.mark.parametrize("code", [
+    "torch.Tensor.my_helper = 1",  # hides nothing
+    "import pydoc\npydoc.render_doc(torch.nn.Parameter)",  # help(): Python adds __annotations__
+    "import inspect\ninspect.getmembers(torch.nn.Parameter)",
+    "import pickle\npickle.dumps(torch.nn.Parameter(torch.zeros(2)))",  # copyreg adds __slotnames__
+    "torch.save(torch.nn.Linear(2, 2), 'model.pt')",
+    "torch.save(torch.nn.Linear(2, 2).state_dict(keep_vars=True), 'state.pt')",
+])
+def test_what_python_adds_to_a_watched_class_by_itself_is_no_replacement(code):
+    """Found by the red team: help(nn.Parameter) and torch.save(model) cost a right answer 11 and 7 points."""
     z = Zygote()
     try:
         child = z.spawn(LIMITS)
         try:
-            code = "import torch\ndef corr2d(X, K):\n    return X\ntorch.Tensor.my_helper = 1\ndone = True\n"
+            code = "import torch\ndef corr2d(X, K):\n    return X\n" + code + "\ndone = True\n"
             assert run_cell(child, code, "done") is True
             reply = child.request({"op": "probe", "module": "cross_correlation", "probe": "method", "seed": 1,
                                    "params": {"name": {"t": "str", "v": "corr2d"}}}, 30)

@@ -99,8 +99,9 @@ _MISSING = object()
 
 def changed(snap: dict) -> list[str]:
     """Watched attributes that were replaced or deleted since ``snap``, and names added to a watched
-    class that hide what a base class defines (``torch.Tensor.sum`` over ``TensorBase.sum``): a
-    replacement too. Other new names are fine (lazy imports)."""
+    class that hide a method or descriptor a base class defines (``torch.Tensor.sum`` over
+    ``TensorBase.sum``): a replacement too. Other new names are fine (lazy imports, a class's
+    ``__slotnames__`` once an instance was pickled)."""
     found = []
     spaces = {}
     for owner, obj in WATCHED.items():
@@ -122,11 +123,19 @@ def changed(snap: dict) -> list[str]:
         if not isinstance(obj, type) or owner not in spaces or owner not in names:
             continue
         for name in spaces[owner].keys() - names[owner]:
-            if any(name in vars(base) for base in obj.__mro__[1:]):
+            if name in LAZY_CLASS_DATA:
+                continue
+            hidden = next((vars(base)[name] for base in obj.__mro__[1:] if name in vars(base)), _MISSING)
+            if hidden is not _MISSING and (callable(hidden) or hasattr(type(hidden), "__get__")):
                 found.append(f"{owner}.{name}")
                 if len(found) >= 5:
                     return found
     return found
+
+
+# what Python itself adds to a class on first use: __annotations__ when read (help(), inspect),
+# __slotnames__ when an instance is first pickled (torch.save of a module with its parameters)
+LAZY_CLASS_DATA = frozenset({"__annotations__", "__slotnames__"})
 
 
 # ----------------------------------------------------------------------------- autograd and layers
@@ -277,6 +286,13 @@ class Recorder(TorchFunctionMode):
         self.product_of: dict[int, int] = {}  # tensor id -> index of the matrix product it rearranges
         self.errors = 0
 
+    def record_export(self, name: str, tensor) -> None:
+        """A DLPack export (see guard_dlpack): of X or what came from X, outside corr2d, an escape."""
+        if not self._inside_corr2d() and id(tensor) in self.from_x:
+            if len(self.own_ops) < MAX_RECORDS:
+                self.own_ops.append(name)
+            self.escapes.append(name)
+
     def _inside_corr2d(self) -> bool:
         frame = _getframe(3)
         while frame is not None and frame.f_code is not self.stop_code:
@@ -347,6 +363,38 @@ class Recorder(TorchFunctionMode):
                         values = _Tensor.detach(t).double()
                         if bool(_equal(values, self.xt)):
                             self.transposed.append(name)
+
+
+def guard_dlpack() -> None:
+    """In the zygote, before any student code: route torch's DLPack exports through the recorder.
+
+    ``to_dlpack`` is a C function that torch does not dispatch to modes, so a capsule taken from X
+    and read back with ``from_dlpack`` was a copy of X that the recorder did not know came from X
+    (its ``.numpy()`` then escaped unseen; found by the red team). The exports now tell the recorder,
+    which counts an export of X, or of what came from X, as an escape; they do the same as before."""
+    import torch.utils.dlpack as dlpack
+
+    def guarded(original, label):
+        def export(tensor, *args, **kwargs):
+            mode = _current_mode()
+            if type(mode) is Recorder:
+                try:
+                    mode.record_export(label, tensor)
+                except Exception:  # noqa: BLE001 - never let bookkeeping change the student's result
+                    mode.errors += 1
+            return original(tensor, *args, **kwargs)
+        export.__name__ = export.__qualname__ = getattr(original, "__name__", label)
+        export.__doc__ = getattr(original, "__doc__", None)
+        return export
+
+    for name in ("_to_dlpack", "_to_dlpack_versioned"):
+        original = getattr(torch._C, name, None)
+        if original is not None:
+            wrapper = guarded(original, "to_dlpack")
+            setattr(torch._C, name, wrapper)
+            for owner in (dlpack, torch):
+                if getattr(owner, "to_dlpack", None) is original:
+                    owner.to_dlpack = wrapper
 
 
 def _exempt(corr2d_codes):

@@ -269,6 +269,8 @@ def preload_common() -> None:
             __import__(name)
         except ImportError:
             pass
+    if "probes" in sys.modules:
+        sys.modules["probes"].guard_dlpack()
     warm_up(torch)
     warm_sympy()  # always, like sympy itself: what a child has for free must not depend on its source
     warm_probes(torch)
