@@ -14,7 +14,8 @@ import sys
 import time
 
 from grader import sandbox
-from grader.worker.protocol import FIRST_CHILD_UID, ProtocolError, check_reply, decode, recv_msg, send_msg
+from grader.worker.protocol import (CHARGE_HEADROOM, FIRST_CHILD_UID, ProtocolError, check_reply, decode, recv_msg,
+                                    send_msg)
 
 
 class WorkerTimeout(Exception):
@@ -292,8 +293,9 @@ def describe(plan, facts: dict, memory_bytes: int) -> tuple[str, str]:
     readable = [str(p) for p in facts.get("readable") or []]
     separated = isinstance(facts.get("uid"), int) and facts["uid"] != 0 and facts["uid"] != os.geteuid()
     bounds = [plan.bounds(memory_bytes) if facts.get("cgroup") else
-              f"memory: {sandbox._gib(memory_bytes)} per submission (no cgroup here: summed by the worker "
-              "four times a second) and per process (rlimit)" if facts.get("sweep") else
+              f"memory: {sandbox._gib(memory_bytes)} per process (rlimit), "
+              f"{sandbox._gib(memory_bytes + CHARGE_HEADROOM)} per submission (no cgroup here: summed by the "
+              "worker four times a second)" if facts.get("sweep") else
               f"memory: {sandbox._gib(memory_bytes)} per process (rlimit; no cgroup here)"]
     if plan.mode == "bwrap" or facts.get("view"):
         bounds.append(f"/tmp: {sandbox._gib(sandbox.TMP_BYTES)}")

@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass
 
 import grader
+from grader.worker.protocol import CHARGE_HEADROOM
 
 WORKER_DIR = os.path.join(os.path.dirname(os.path.abspath(grader.__file__)), "worker")
 SANDBOX_WORKER = "/run/grader-worker"
@@ -301,7 +302,8 @@ class Plan:
     def bounds(self, memory_bytes: int = 1 << 30) -> str:
         """What bounds one submission's resources, in words for the report."""
         if self.cgroups:
-            memory = f"memory: cgroup v{self.cgroups['version']}, {_gib(memory_bytes)} per submission"
+            memory = (f"memory: cgroup v{self.cgroups['version']}, {_gib(memory_bytes)} per process, "
+                      f"{_gib(memory_bytes + CHARGE_HEADROOM)} per submission")
         else:
             memory = f"memory: {_gib(memory_bytes)} per process (rlimit; no cgroup here)"
         return memory

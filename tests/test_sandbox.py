@@ -167,8 +167,8 @@ BOUNDS = textwrap.dedent('''
         with open("/proc/sysvipc/shm") as f:
             return len(f.read().splitlines()) - 1
 
-    def hogs(n, mib):
-        """n processes that each touch mib MiB; how many finished."""
+    def hogs(n, mib, hold=0.0):
+        """n processes that each touch mib MiB and keep it hold seconds; how many finished."""
         pids = []
         for _ in range(n):
             pid = os.fork()
@@ -176,6 +176,7 @@ BOUNDS = textwrap.dedent('''
                 try:
                     block = bytearray(mib << 20)
                     block[::4096] = b"x" * len(block[::4096])
+                    time.sleep(hold)
                     os._exit(0)
                 except BaseException:
                     os._exit(1)
@@ -271,8 +272,9 @@ def test_memory_and_tmp_are_bounded_per_submission(which, request, tmp_path):
     assert sub.call("fill_tmp", 200, 4) <= sandbox.TMP_BYTES >> 20
     sub.run.close()
     sub = _run(z, tmp_path, "hogs")
-    try:  # 3 x 600 MiB fit each process's rlimit, not one submission's 1 GiB
-        finished = sub.call("hogs", 3, 600)
+    try:  # 3 x 700 MiB fit each process's 1 GiB, not one submission's 1.25 GiB (nor do two of them);
+        # kept for a second, so that the worker's count (four times a second, without a cgroup) sees them
+        finished = sub.call("hogs", 3, 700, 1.0)
     except StudentStopped:  # the watchdog ends the whole submission's processes
         finished = 0
     assert finished < 3
@@ -306,3 +308,45 @@ def test_the_report_names_readable_secrets_loudly():
     mode, line = describe(plan, {"readable": [], "uid": 200_001, "view": False, "ipc": False}, 1 << 30)
     assert mode == "users" and "file permissions" in line and "per process" in line
     assert sandbox_note(line).startswith("sandbox: user separation only")
+
+
+HOARD = textwrap.dedent('''
+    _hoard = []
+    try:  # everything the address space allows, kept for the whole submission
+        while True:
+            _hoard.append(bytearray(64 << 20))
+    except MemoryError:
+        pass
+''')
+
+
+@needs_root
+def test_a_submission_that_fills_its_memory_gets_the_same_score_every_time(tmp_path):
+    """Found by the red team: with the cgroup and the address space both at 1 GiB, whether the
+    last 64 MiB block raised MemoryError or got the child killed depended on how many pages the
+    child had copied from the zygote; the same submission scored 103, 93 or 73. The cgroup now
+    leaves room for those pages, so the address space decides, the same way every run."""
+    import sqlite3
+    import shutil
+
+    from tests.helpers import SOLUTIONS, load_json, run_grader
+
+    class_dir = tmp_path / "class"
+    hoarder = class_dir / "hoarder"
+    shutil.copytree(SOLUTIONS, hoarder)
+    with open(hoarder / "cross_correlation.py", "a") as f:
+        f.write(HOARD)
+    shutil.copytree(SOLUTIONS, class_dir / "neighbour")
+    scores = []
+    for i in range(2):
+        out = tmp_path / f"cold{i}.json"
+        proc = run_grader("grade", str(hoarder), "--seed", "7", "--json", str(out), "-q")
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        scores.append(load_json(str(out))["score"])
+    book = tmp_path / "grades.db"
+    proc = run_grader("batch", str(class_dir), "--jobs", "2", "--seed", "7", "--gradebook", str(book), "-q")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    with sqlite3.connect(book) as db:
+        graded = dict(db.execute("select student, total from grades"))
+    scores.append(graded["hoarder"])
+    assert scores == [103.0] * 3 and graded["neighbour"] == 103.0, (scores, graded)

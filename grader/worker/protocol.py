@@ -30,6 +30,12 @@ MAX_TEXT = 4_000
 MAX_STR = 100_000  # characters of one returned string
 OUTPUT_CAP = 8_000  # characters of captured output per reply
 FIRST_CHILD_UID = 200_000  # worker children run as uids from here on (never root, never a system user)
+# What a submission may hold in total (its cgroup, or the worker's count without one) beyond the
+# address space each of its processes may add (the memory limit): the pages a child copies from the
+# zygote it was forked from (15 to 60 MiB), page tables, and files in /tmp. The address space is
+# then what stops a growing process, always with a MemoryError at the same allocation, not a kill
+# whose moment depends on how many pages were copied (which gave one submission 103 or 73 points).
+CHARGE_HEADROOM = 256 << 20
 
 TORCH_DTYPES = (
     "float16", "bfloat16", "float32", "float64", "complex64", "complex128",

@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import protocol  # noqa: E402  (the worker directory is its own import root)
-from protocol import FIRST_CHILD_UID, MAX_MESSAGE, MAX_REQUEST, OUTPUT_CAP, recv_msg, send_msg  # noqa: E402
+from protocol import CHARGE_HEADROOM, FIRST_CHILD_UID, MAX_MESSAGE, MAX_REQUEST, OUTPUT_CAP, recv_msg, send_msg  # noqa: E402
 IS_ROOT = os.geteuid() == 0
 SANDBOXED = os.environ.get("GRADER_SANDBOX") == "bwrap"
 
@@ -103,6 +103,7 @@ class Cgroups:
 
     def create(self, name: str, limits: dict) -> list[str]:
         memory = int(limits.get("memory_bytes", 1 << 30))
+        memory = memory + CHARGE_HEADROOM if memory else memory
         pids = int(limits.get("processes", 16))
         made = []
         for d in self.dirs(name):
@@ -500,7 +501,7 @@ def watch_memory(children: dict, reaper) -> None:
         return
     for uid, used in private_memory(set(live)).items():
         child = live[uid]
-        if used > child["memory"]:
+        if used > child["memory"] + CHARGE_HEADROOM:
             child["over"] = True
             reaper.kill(uid)
 
