@@ -3,6 +3,7 @@ submission needs can be asked for before it is read, and the collector is paused
 importing. None of it may change what a child is or what the audit finds."""
 from __future__ import annotations
 
+import contextlib
 import json
 import select
 import subprocess
@@ -14,6 +15,28 @@ from grader.client import Zygote
 from grader.worker.protocol import FIRST_CHILD_UID, decode
 
 LIMITS = {"memory_bytes": 1 << 30}
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    z = Zygote(preload=("scipy",))
+    yield z
+    z.close()
+
+
+@contextlib.contextmanager
+def child_of(z):
+    child = z.spawn(LIMITS)
+    try:
+        yield child
+    finally:
+        child.close()
+
+
+def method_probe(child) -> dict:
+    """The "method" probe of the notebook's corr2d: what it refuses or measures."""
+    return child.request({"op": "probe", "module": "cross_correlation", "probe": "method", "seed": 1,
+                          "params": {"name": {"t": "str", "v": "corr2d"}}}, 30)
 
 
 def run_cell(child, code: str, name: str):
@@ -40,11 +63,8 @@ def test_the_audit_is_answered_while_the_zygote_still_imports():
         assert z._read(180) == {"op": "pong"}
         z.owed.clear()
         z.ready = True
-        child = z.spawn(LIMITS)  # and the zygote serves as before
-        try:
+        with child_of(z) as child:  # and the zygote serves as before
             assert run_cell(child, "import sys\nseen = 'torch' in sys.modules", "seen") is True
-        finally:
-            child.close()
     finally:
         z.close()
 
@@ -79,24 +99,14 @@ def test_an_audit_child_runs_no_code():
         z.close()
 
 
-def test_children_run_with_the_collector_on():
+def test_children_run_with_the_collector_on(zygote):
     """Paused while the zygote imports, on again before any fork; the zygote's objects are frozen."""
-    z = Zygote(preload=("scipy",))
-    try:
-        child = z.spawn(LIMITS)
-        try:
-            state = run_cell(child, "import gc\nstate = [gc.isenabled(), gc.get_freeze_count() > 0]", "state")
-            assert state == [True, True]
-        finally:
-            child.close()
-        z.ensure(["optim"])  # a preload asked for later pauses it too, and turns it back on
-        child = z.spawn(LIMITS)
-        try:
-            assert run_cell(child, "import gc\nstate = gc.isenabled()", "state") is True
-        finally:
-            child.close()
-    finally:
-        z.close()
+    with child_of(zygote) as child:
+        state = run_cell(child, "import gc\nstate = [gc.isenabled(), gc.get_freeze_count() > 0]", "state")
+        assert state == [True, True]
+    zygote.ensure(["optim"])  # a preload asked for later pauses it too, and turns it back on
+    with child_of(zygote) as child:
+        assert run_cell(child, "import gc\nstate = gc.isenabled()", "state") is True
 
 
 def test_a_library_asked_for_before_the_zygote_is_ready_is_imported_before_the_first_child():
@@ -104,12 +114,9 @@ def test_a_library_asked_for_before_the_zygote_is_ready_is_imported_before_the_f
     try:
         z.preload_soon(["scipy"])
         assert z.loaded == {"scipy"}
-        child = z.spawn(LIMITS)
-        try:
+        with child_of(z) as child:
             assert z.owed == [] and z.ready
             assert run_cell(child, "import sys\nloaded = 'scipy.signal' in sys.modules", "loaded") is True
-        finally:
-            child.close()
         z.preload_soon(["scipy"])  # already there: nothing is sent, nothing is owed
         assert z.owed == []
     finally:
@@ -126,23 +133,19 @@ def test_the_grader_imports_with_the_collector_paused_and_turns_it_back_on():
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [True, True, True, True], out.stderr
 
 
-def test_the_probes_baseline_taken_in_the_zygote_is_what_a_child_starts_from():
+def test_the_probes_baseline_taken_in_the_zygote_is_what_a_child_starts_from(zygote):
     """Nothing a child does before student code (dropping root, its output, its session, setup)
     replaces a watched attribute: the zygote's snapshot stands for the child's own."""
-    z = Zygote(preload=("scipy",))
-    try:
-        child = z.spawn(LIMITS)
-        try:
-            code = ("import gc\n"
-                    "s = next(o for o in gc.get_objects() if type(o).__name__ == 'Session')\n"
-                    "g = s._changed.__globals__\n"
-                    "facts = [g['BASELINE'] is not None, s._snapshot is g['BASELINE'], g['changed'](g['BASELINE']),\n"
-                    "         sorted(map(str, set(g['BASELINE']) - set(g['snapshot']())))]\n")
-            assert run_cell(child, code, "facts") == [True, True, [], []]
-        finally:
-            child.close()
-    finally:
-        z.close()
+    code = ("import gc\n"
+            "s = next(o for o in gc.get_objects() if type(o).__name__ == 'Session')\n"
+            "g = s._changed.__globals__\n"
+            "facts = [g['BASELINE'] is not None, s._snapshot is g['BASELINE'], g['changed'](g['BASELINE']),\n"
+            "         sorted(map(str, set(g['BASELINE']) - set(g['snapshot']())))]\n")
+    with child_of(zygote) as child:
+        assert run_cell(child, code, "facts") == [True, True, [], []]
+
+
+CORR2D = "import torch\ndef corr2d(X, K):\n    return X\n"
 
 
 @pytest.mark.parametrize("patch, name", [
@@ -150,20 +153,11 @@ def test_the_probes_baseline_taken_in_the_zygote_is_what_a_child_starts_from():
     ("torch.Tensor.sum = lambda self, *args, **kwargs: 0", "torch.Tensor.sum"),  # hides TensorBase.sum
     ("setattr(torch.nn.Parameter, '__matmul__', lambda a, b: a)", "torch.nn.Parameter.__matmul__"),
 ])
-def test_a_replaced_torch_function_is_found_against_the_zygote_baseline(patch, name):
-    z = Zygote()
-    try:
-        child = z.spawn(LIMITS)
-        try:
-            code = "import torch\ndef corr2d(X, K):\n    return X\n" + patch + "\ndone = True\n"
-            assert run_cell(child, code, "done") is True
-            reply = child.request({"op": "probe", "module": "cross_correlation", "probe": "method", "seed": 1,
-                                   "params": {"name": {"t": "str", "v": "corr2d"}}}, 30)
-            assert reply["status"] == "integrity" and name in reply["message"], reply
-        finally:
-            child.close()
-    finally:
-        z.close()
+def test_a_replaced_torch_function_is_found_against_the_zygote_baseline(zygote, patch, name):
+    with child_of(zygote) as child:
+        assert run_cell(child, CORR2D + patch + "\ndone = True\n", "done") is True
+        reply = method_probe(child)
+        assert reply["status"] == "integrity" and name in reply["message"], reply
 
 
 @pytest.mark.parametrize("code", [
@@ -174,18 +168,8 @@ def test_a_replaced_torch_function_is_found_against_the_zygote_baseline(patch, n
     "torch.save(torch.nn.Linear(2, 2), 'model.pt')",
     "torch.save(torch.nn.Linear(2, 2).state_dict(keep_vars=True), 'state.pt')",
 ])
-def test_what_python_adds_to_a_watched_class_by_itself_is_no_replacement(code):
+def test_what_python_adds_to_a_watched_class_by_itself_is_no_replacement(zygote, code):
     """Found by the red team: help(nn.Parameter) and torch.save(model) cost a right answer 11 and 7 points."""
-    z = Zygote()
-    try:
-        child = z.spawn(LIMITS)
-        try:
-            code = "import torch\ndef corr2d(X, K):\n    return X\n" + code + "\ndone = True\n"
-            assert run_cell(child, code, "done") is True
-            reply = child.request({"op": "probe", "module": "cross_correlation", "probe": "method", "seed": 1,
-                                   "params": {"name": {"t": "str", "v": "corr2d"}}}, 30)
-            assert reply["status"] != "integrity", reply
-        finally:
-            child.close()
-    finally:
-        z.close()
+    with child_of(zygote) as child:
+        assert run_cell(child, CORR2D + code + "\ndone = True\n", "done") is True
+        assert method_probe(child)["status"] != "integrity"
