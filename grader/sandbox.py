@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass
 
 import grader
+from grader.worker import protocol
 from grader.worker.protocol import CHARGE_HEADROOM
 
 WORKER_DIR = os.path.join(os.path.dirname(os.path.abspath(grader.__file__)), "worker")
@@ -42,7 +43,7 @@ SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/a
 # the zygote (trusted code, root in the sandbox) needs these to give each child its own uid,
 # IPC namespace and cgroup; a child leaves root before any student code runs, which clears them all
 CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SYS_ADMIN")
-TMP_BYTES = 512 << 20  # the sandbox's RAM-backed /tmp (bubblewrap), or each child's (user separation)
+TMP_BYTES = protocol.TMP_BYTES
 CGROUP_ROOTS = {1: "/sys/fs/cgroup", 2: ("/sys/fs/cgroup", "/sys/fs/cgroup/unified")}
 SANDBOX_CGROUP = "/run/grader-cgroup"
 

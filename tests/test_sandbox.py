@@ -272,9 +272,9 @@ def test_memory_and_tmp_are_bounded_per_submission(which, request, tmp_path):
     assert sub.call("fill_tmp", 200, 4) <= sandbox.TMP_BYTES >> 20
     sub.run.close()
     sub = _run(z, tmp_path, "hogs")
-    try:  # 3 x 700 MiB fit each process's 1 GiB, not one submission's 1.25 GiB (nor do two of them);
+    try:  # 3 x 900 MiB fit each process's 1 GiB, not one submission's 1.625 GiB (nor do two of them);
         # kept for a second, so that the worker's count (four times a second, without a cgroup) sees them
-        finished = sub.call("hogs", 3, 700, 1.0)
+        finished = sub.call("hogs", 3, 900, 1.0)
     except StudentStopped:  # the watchdog ends the whole submission's processes
         finished = 0
     assert finished < 3
@@ -311,8 +311,16 @@ def test_the_report_names_readable_secrets_loudly():
 
 
 HOARD = textwrap.dedent('''
+    import os, tempfile
+    _tmp = tempfile.mkdtemp()
+    for _i in range(500 // 3):  # /tmp nearly full first: its files are charged to the submission too
+        try:
+            with open(os.path.join(_tmp, f"f{_i}"), "wb") as _f:
+                _f.write(b"x" * (3 << 20))
+        except OSError:
+            break
     _hoard = []
-    try:  # everything the address space allows, kept for the whole submission
+    try:  # then everything the address space allows, kept for the whole submission
         while True:
             _hoard.append(bytearray(64 << 20))
     except MemoryError:

@@ -167,9 +167,12 @@ def test_a_replaced_torch_function_is_found_against_the_zygote_baseline(zygote, 
     "import pickle\npickle.dumps(torch.nn.Parameter(torch.zeros(2)))",  # copyreg adds __slotnames__
     "torch.save(torch.nn.Linear(2, 2), 'model.pt')",
     "torch.save(torch.nn.Linear(2, 2).state_dict(keep_vars=True), 'state.pt')",
+    "import sys\nsys.argv = ['notebook', '--steps', '3']",  # argparse in a notebook (red team)
+    "double = torch.compile(lambda t: t * 2, backend='eager')\ndouble(torch.ones(2))",  # dynamo's own patches
 ])
 def test_what_python_adds_to_a_watched_class_by_itself_is_no_replacement(zygote, code):
-    """Found by the red team: help(nn.Parameter) and torch.save(model) cost a right answer 11 and 7 points."""
+    """Found by the red team: help(nn.Parameter) and torch.save(model) cost a right answer 11 and 7
+    points, torch.compile and setting sys.argv 1 point."""
     with child_of(zygote) as child:
         assert run_cell(child, CORR2D + code + "\ndone = True\n", "done") is True
         assert method_probe(child)["status"] != "integrity"

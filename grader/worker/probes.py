@@ -59,7 +59,9 @@ WATCHED = {
 IGNORED = {("sys", "modules"), ("sys", "path"), ("sys", "stdout"), ("sys", "stderr"), ("sys", "stdin"),
            ("sys", "displayhook"), ("sys", "excepthook"), ("sys", "path_importer_cache"), ("sys", "last_type"),
            ("sys", "last_value"), ("sys", "last_traceback"), ("sys", "ps1"), ("sys", "ps2"),
-           ("builtins", "_"), ("sys", "exc_info_cache")}
+           ("builtins", "_"), ("sys", "exc_info_cache"), ("sys", "argv")}
+# replaced by torch itself on the first call of a function compiled with torch.compile
+DYNAMO_PATCHES = {("torch.nn.Module", "__init__"), ("torch.nn.Module", "__setstate__")}
 
 
 BASELINE: dict | None = None  # snapshot() taken in the zygote before each fork (see take_baseline)
@@ -115,6 +117,9 @@ def changed(snap: dict) -> list[str]:
             continue
         value = now.get(name, _MISSING)
         if value is _MISSING or id(value) != ident:
+            if (owner, name) in DYNAMO_PATCHES and "torch._dynamo" in sys.modules \
+                    and str(getattr(value, "__module__", "")).startswith("torch._dynamo"):
+                continue
             found.append(f"{owner}.{name}")
             if len(found) >= 5:
                 return found

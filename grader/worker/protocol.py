@@ -30,12 +30,17 @@ MAX_TEXT = 4_000
 MAX_STR = 100_000  # characters of one returned string
 OUTPUT_CAP = 8_000  # characters of captured output per reply
 FIRST_CHILD_UID = 200_000  # worker children run as uids from here on (never root, never a system user)
+TMP_BYTES = 512 << 20  # the sandbox's RAM-backed /tmp (bubblewrap), or each child's (user separation)
 # What a submission may hold in total (its cgroup, or the worker's count without one) beyond the
-# address space each of its processes may add (the memory limit): the pages a child copies from the
-# zygote it was forked from (15 to 60 MiB), page tables, and files in /tmp. The address space is
-# then what stops a growing process, always with a MemoryError at the same allocation, not a kill
-# whose moment depends on how many pages were copied (which gave one submission 103 or 73 points).
-CHARGE_HEADROOM = 256 << 20
+# address space each of its processes may add (the memory limit): a full /tmp (its files are
+# charged to the cgroup, not to any address space), the pages a child copies from the zygote it
+# was forked from (15 to 60 MiB) and page tables. The address space is then what stops a growing
+# process, always with a MemoryError at the same allocation, never a kill whose moment depends on
+# how many pages were copied or how full /tmp is (which gave one submission 103, 93 or 73 points).
+CHARGE_HEADROOM = TMP_BYTES + (128 << 20)
+# Tensors the trusted side decodes carry what the worker said about them (``remote``); in the
+# worker, the decoded arguments of a call are plain tensors a submission may pickle or save.
+KEEP_TENSOR_META = True
 
 TORCH_DTYPES = (
     "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
@@ -385,8 +390,9 @@ def _decode(node, depth: int, budget: list):
         grad_fn = node.get("grad_fn")
         if grad_fn is not None and not isinstance(grad_fn, str) or not isinstance(node.get("requires_grad", False), bool):
             raise ProtocolError("malformed tensor metadata")
-        tensor.remote = TensorMeta(_text(node, "cls", "?"), bool(node.get("requires_grad")),
-                                   None if grad_fn is None else clip(grad_fn, 200))
+        if KEEP_TENSOR_META:
+            tensor.remote = TensorMeta(_text(node, "cls", "?"), bool(node.get("requires_grad")),
+                                       None if grad_fn is None else clip(grad_fn, 200))
         return tensor
     if tag == "ndarray":
         import numpy

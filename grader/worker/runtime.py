@@ -32,6 +32,8 @@ sys.path.insert(0, HERE)
 
 import protocol  # noqa: E402  (the worker directory is its own import root)
 from protocol import CHARGE_HEADROOM, FIRST_CHILD_UID, MAX_MESSAGE, MAX_REQUEST, OUTPUT_CAP, recv_msg, send_msg  # noqa: E402
+
+protocol.KEEP_TENSOR_META = False  # what the worker decodes are a call's arguments: plain tensors
 IS_ROOT = os.geteuid() == 0
 SANDBOXED = os.environ.get("GRADER_SANDBOX") == "bwrap"
 
@@ -51,7 +53,7 @@ def _config(name: str, default):
 
 CGROUPS = _config("GRADER_CGROUPS", None)  # {"version": 1, "memory": dir, "pids": dir} or {"version": 2, "dir": dir}
 VIEW = _config("GRADER_VIEW", None)        # without bubblewrap, as root: what a child's file system view holds
-TMP_BYTES = int(_config("GRADER_TMP_BYTES", 512 << 20))
+TMP_BYTES = int(_config("GRADER_TMP_BYTES", protocol.TMP_BYTES))
 PRELOAD = set(os.environ.get("GRADER_PRELOAD", "").split(","))  # heavy libraries to preload at once (preload_more)
 KEEP_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
