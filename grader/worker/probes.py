@@ -279,6 +279,7 @@ class Recorder(TorchFunctionMode):
             self.xt = None  # a symmetric X: its transpose cannot be told from X itself
         self.keep = [watch]
         self.from_x = {id(watch)} if watch is not None else set()
+        self.x_memory = _memory_of(watch) if watch is not None else None
         self.exempt_codes = set(exempt_codes)
         self.exempt_files = set(exempt_files)
         self.stop_code = None
@@ -291,9 +292,12 @@ class Recorder(TorchFunctionMode):
         self.product_of: dict[int, int] = {}  # tensor id -> index of the matrix product it rearranges
         self.errors = 0
 
+    def _aliases_x(self, t) -> bool:
+        return self.x_memory is not None and _memory_of(t) == self.x_memory
+
     def record_export(self, name: str, tensor) -> None:
         """A DLPack export (see guard_dlpack): of X or what came from X, outside corr2d, an escape."""
-        if not self._inside_corr2d() and id(tensor) in self.from_x:
+        if not self._inside_corr2d() and (id(tensor) in self.from_x or self._aliases_x(tensor)):
             if len(self.own_ops) < MAX_RECORDS:
                 self.own_ops.append(name)
             self.escapes.append(name)
@@ -346,7 +350,9 @@ class Recorder(TorchFunctionMode):
                     self.keep.append(t)
         if inside:
             return
-        derived = any(id(t) in self.from_x for t in inputs)
+        # what shares X's memory is X too, however it was made: torch.nn.Parameter(X), the legacy
+        # torch.Tensor(X), Variable(X) and _make_subclass are not dispatched to this mode (red team)
+        derived = any(id(t) in self.from_x or self._aliases_x(t) for t in inputs)
         outs = list(_tensors(out))
         if base.endswith("_") or base in ("__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__") \
                 or "out" in kwargs:
@@ -368,6 +374,16 @@ class Recorder(TorchFunctionMode):
                         values = _Tensor.detach(t).double()
                         if bool(_equal(values, self.xt)):
                             self.transposed.append(name)
+
+
+def _memory_of(t):
+    """The address of the memory ``t`` views (None when it has none): tensors that share it alias each other."""
+    try:
+        with _DisableSubclass():
+            address = _Tensor.untyped_storage(t).data_ptr()
+    except Exception:  # noqa: BLE001 - a tensor without ordinary storage aliases nothing here
+        return None
+    return address or None
 
 
 def guard_dlpack() -> None:
