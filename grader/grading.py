@@ -60,8 +60,8 @@ class SubmissionRun:
         self.hung: dict[tuple[str, str], str] = {}
         self.notes: list[str] = list(submission.notes)
         self.shared = None  # the child serving the exercises
+        self.served = 0  # exercises the shared child has loaded
         self.libraries = None  # what the zygote should have imported for it (libraries_used), once known
-        self.tainted = False
         self.uses_fallback = not submission.defines_corr2d
         if self.uses_fallback:
             self.notes.append(fallback.NOTE)
@@ -91,10 +91,10 @@ class SubmissionRun:
 
         One child serves every exercise (forking a warm worker costs more than grading
         some exercises); a fresh one replaces it after a crash or a timeout, or once
-        student code has patched torch, numpy or builtins ("tainted"), so that such a
-        patch can only affect the exercise that made it.
+        student code has patched torch, numpy or builtins ("tainted", see ``Sub._load``),
+        so that such a patch can only affect the exercise that made it.
         """
-        if self.shared is not None and (self.shared.closed or self.tainted):
+        if self.shared is not None and self.shared.closed:
             self.drop_shared()
         if self.shared is not None:
             return self.shared
@@ -133,17 +133,13 @@ class SubmissionRun:
                 raised = Raised(cell.get("type", "?"), cell.get("message", ""), cell.get("where"))
                 self.notes.append(f"Cell {cell.get('cell')} raised {raised.short_type}: {raised.message[:200]}"
                                   " (the other cells still ran).")
-        self.shared, self.tainted = child, False
+        self.shared, self.served = child, 0
         return child
-
-    def note_taint(self, response: dict) -> None:
-        if response.get("tainted") and not self.submission.is_notebook:
-            self.tainted = True  # a notebook is one namespace: there is nothing to keep apart
 
     def drop_shared(self) -> None:
         if self.shared is not None:
             self.shared.close()
-        self.shared, self.tainted = None, False
+        self.shared, self.served = None, 0
 
     def close(self) -> None:
         self.drop_shared()
@@ -197,7 +193,7 @@ class Sub:
             self.seed_pin = None
 
     def close(self) -> None:
-        """Done with this exercise; its child stays for the next one unless it was tainted."""
+        """Done with this exercise; its child stays for the next one, unless it is left unfit (``_load``)."""
         self._settle()
         self.child = None
 
@@ -235,24 +231,15 @@ class Sub:
             # however a notebook imports or re-exports it
             self._fail_load(f"The notebook does not define `{BASE_FUNCTION}` itself (importing it does not count); "
                             f"write `def {BASE_FUNCTION}(X, K):` in a code cell.")
-        child = run.shared_child(self)
         fname = "the notebook" if run.submission.is_notebook else f"{self.module}.py"
-        try:
-            response = child.request({"op": "load", "module": self.module,
-                                      "seed": seeds.derive(run.seed, "load", self.module)},
-                                     self._timeout(run.limits.import_seconds))
-        except WorkerTimeout:
+        child = run.shared_child(self)
+        response = self._load_in(child, fname)
+        if response.get("status") == "tainted" and run.served and not run.submission.is_notebook:
+            # what the earlier exercises left (a patched torch, numpy or builtins, memory, files) stays there
             run.drop_shared()
-            self._fail_load(f"{fname} did not finish importing within {run.limits.import_seconds:g} s "
-                            "(an endless loop or a long computation at import time?).")
-        except WorkerDied as exc:
-            run.drop_shared()
-            self._fail_load(f"{fname}: {WorkerMalformed.MESSAGE} while being imported (a forged reply?)."
-                            if isinstance(exc, WorkerMalformed) else
-                            f"{fname} ended the worker process while being imported "
-                            "(os._exit, a crash, or a memory/CPU/output limit).")
+            child = run.shared_child(self)
+            response = self._load_in(child, fname)
         self._keep_output(response)
-        run.note_taint(response)
         status = response.get("status")
         if status == "missing":
             self._fail_load(f"{self.module}.py was not submitted.")
@@ -272,8 +259,31 @@ class Sub:
             self._fail_load(f"{fname} raised {raised.short_type} while being imported: {raised.message}{where}")
         if status != "ok":
             self._fail_load(f"{fname} could not be loaded: {response.get('message', status)}")
+        run.served += 1
         self.child = child
         return child
+
+    def _load_in(self, child, fname: str) -> dict:
+        """Ask ``child`` to import this exercise's module; its reply. A child that served earlier
+        exercises of a module submission first says whether they left it fit ("reuse"; a notebook
+        is one namespace: there is nothing to keep apart), and "tainted" when not."""
+        run = self.run
+        reuse = run.served > 0 and not run.submission.is_notebook
+        try:
+            response = child.request({"op": "load", "module": self.module, "reuse": reuse,
+                                      "seed": seeds.derive(run.seed, "load", self.module)},
+                                     self._timeout(run.limits.import_seconds))
+        except WorkerTimeout:
+            run.drop_shared()
+            self._fail_load(f"{fname} did not finish importing within {run.limits.import_seconds:g} s "
+                            "(an endless loop or a long computation at import time?).")
+        except WorkerDied as exc:
+            run.drop_shared()
+            self._fail_load(f"{fname}: {WorkerMalformed.MESSAGE} while being imported (a forged reply?)."
+                            if isinstance(exc, WorkerMalformed) else
+                            f"{fname} ended the worker process while being imported "
+                            "(os._exit, a crash, or a memory/CPU/output limit).")
+        return response
 
     def _request(self, message: dict, label: str, hung_key=None) -> dict:
         served = self._prefetched(message)
@@ -289,7 +299,6 @@ class Sub:
             except (WorkerTimeout, WorkerDied) as exc:
                 self._stopped(exc, label, hung_key)
         self._keep_output(response)
-        self.run.note_taint(response)
         status = response.get("status")
         if status == "worker_error":
             raise StudentStopped(f"`{label}` could not be completed by the worker: "
@@ -401,9 +410,7 @@ class Sub:
         batch, self.batch = self.batch, None
         if batch is None or not batch.left:
             return
-        replies, complete = batch.drain(min(self.DRAIN_SECONDS, self.run.limits.call_seconds))
-        for reply in replies:
-            self.run.note_taint(reply)
+        _replies, complete = batch.drain(min(self.DRAIN_SECONDS, self.run.limits.call_seconds))
         if not complete:
             self.child = None
             self.run.drop_shared()

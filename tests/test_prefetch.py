@@ -226,10 +226,11 @@ def test_a_patch_from_calls_the_check_did_not_take_stays_in_its_exercise(zygote,
         sub.prefetch("corr2d", _inputs([1, 2, 3]))
         sub.call("corr2d", *_inputs([1])[0])  # the check fails here and ends
         sub.close()
-        assert run.tainted  # the batch's last reply said so, though nobody took it
+        first = run.shared
         other = run.exercise("cross_correlation")
         other.begin_check(12)
-        assert other.call("leaked") is False  # a fresh child
+        assert other.call("leaked") is False  # a fresh child: the patch came from calls nobody took
+        assert run.shared is not first
     finally:
         run.close()
 
@@ -259,12 +260,50 @@ def test_printing_in_every_call_never_fills_the_output_file(zygote, tmp_path):
         run.close()
 
 
-def test_a_reply_too_large_to_send_still_says_tainted(zygote, tmp_path):
-    run, sub = _sub(zygote, tmp_path,
-                    source=_corr2d("torch.rt_leak = True", "return tuple(torch.zeros(900_000) for _ in range(3))"))
+def test_a_patch_made_by_a_call_whose_reply_was_too_large_stays_in_its_exercise(zygote, tmp_path):
+    source = _corr2d("torch.rt_leak = True", "return tuple(torch.zeros(900_000) for _ in range(3))")
+    run, sub = _sub(zygote, tmp_path, source=source + PATCHING.split("return torch.zeros(1)\n", 1)[1])
     try:
         with pytest.raises(StudentStopped, match="could not be completed"):
             sub.call("corr2d", *_inputs([1])[0])
-        assert run.tainted
+        sub.close()
+        other = run.exercise("cross_correlation")
+        other.begin_check(12)
+        assert other.call("leaked") is False
+    finally:
+        run.close()
+
+
+# What one exercise leaves behind is looked at once, when the next exercise is loaded in the same child.
+LEAVING = {
+    "patch": "torch.rt_leak = True",
+    "memory": "KEEP.append(bytearray(300 << 20))",  # kept past MEMORY_SLACK
+    # files of at most 4 MiB each (the file size limit), 280 MiB in all, charged to the child's cgroup
+    "files": "[open(f'{tempfile.gettempdir()}/left{i}', 'wb').write(b'x' * (4 << 20)) for i in range(70)]",
+}
+
+
+@pytest.mark.parametrize("what", sorted(LEAVING))
+def test_what_an_exercise_leaves_behind_never_reaches_the_next_one(zygote, tmp_path, monkeypatch, what):
+    if what == "files" and zygote.plan.cgroups is None:
+        pytest.skip("files are charged to a child only where it has a memory cgroup")
+    monkeypatch.setenv("GRADER_INTEGRITY_SCAN", "off")  # a runtime defence (the scan flags open() of a computed path)
+    source = ("import tempfile, torch\nKEEP = []\n\n\ndef corr2d(X, K):\n"
+              f"    {LEAVING[what]}\n    return torch.zeros(1)\n\n\n"
+              "def left():\n    return hasattr(torch, 'rt_leak') or bool(KEEP)\n")
+    run, sub = _sub(zygote, tmp_path, source=source)
+    try:
+        assert sub.call("left") is False
+        sub.close()
+        first = run.shared
+        same = run.exercise("cross_correlation")  # nothing left yet: the same child serves it
+        same.begin_check(12)
+        same.call("corr2d", *_inputs([1])[0])
+        same.close()
+        assert run.shared is first
+        other = run.exercise("cross_correlation")
+        other.begin_check(13)
+        assert other.call("left") is False
+        assert run.shared is not first
     finally:
         run.close()

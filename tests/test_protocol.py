@@ -173,7 +173,7 @@ def test_check_reply_keeps_a_well_formed_envelope_and_clips_output():
     reply = check_reply({"status": "raised", "type": "ValueError", "message": "m",
                          "where": {"file": "a.py", "line": 3, "text": "x"}, "output": "o" * (OUTPUT_CAP * 3),
                          "output_truncated": False, "tainted": True, "extra": "dropped"})
-    assert reply["where"]["line"] == 3 and "extra" not in reply
+    assert reply["where"]["line"] == 3 and "extra" not in reply and "tainted" not in reply
     assert len(reply["output"]) < OUTPUT_CAP + 100
 
 
@@ -183,7 +183,7 @@ def test_check_reply_keeps_a_well_formed_envelope_and_clips_output():
     {"status": "raised", "where": "line 3"},
     {"status": "raised", "where": {"file": "a", "line": "3"}},
     {"status": "returned", "output": ["a"]},
-    {"status": "returned", "tainted": "yes"},
+    {"status": "returned", "output_truncated": "yes"},
     {"status": "ok", "cells": [{"cell": "1"}]},
     {"status": "returned", "value": {"t": "str", "v": 1}},
 ])

@@ -426,7 +426,8 @@ def _decode(node, depth: int, budget: list):
 # ----------------------------------------------------------------------------- replies
 
 STATUSES = ("ok", "returned", "raised", "missing", "not_callable", "worker_error", "spawned", "pong",
-            "integrity")  # integrity: a probe refused to measure (the submission replaced what it relies on)
+            "integrity",  # a probe refused to measure (the submission replaced what it relies on)
+            "tainted")  # a child asked to load the next exercise that the earlier ones left unfit (Sub._load)
 
 
 def _where(value):
@@ -465,7 +466,7 @@ def check_reply(obj: dict, cells: int = 10_000) -> dict:
         if type(obj["index"]) is not int:
             raise ProtocolError("malformed 'index'")
         out["index"] = obj["index"]
-    for key in ("output_truncated", "tainted"):
+    for key in ("output_truncated",):
         if key in obj:
             if not isinstance(obj[key], bool):
                 raise ProtocolError(f"malformed {key!r}")

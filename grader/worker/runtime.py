@@ -811,7 +811,7 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup
         else:
             from session import Session
 
-            session = Session(workdir, output)
+            session = Session(workdir, output, leftovers)
         while True:
             try:
                 request = recv_msg(sock, MAX_REQUEST)
@@ -821,21 +821,18 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup
             echo = {"nonce": nonce} if isinstance(nonce, str) else {}
             op = request.get("op")
             if session is None and op != "audit":
-                replies = [({"status": "worker_error", "message": "an audit child answers only the audit"}, False)]
+                replies = [{"status": "worker_error", "message": "an audit child answers only the audit"}]
             elif op == "batch":  # one reply per call, each sent as soon as its call returns
                 replies = session.handle_batch(request)
             else:
-                response = audit(request, facts) if op == "audit" else session.handle(request)
-                replies = [(response, op in ("load", "call", "get", "probe"))]
-            for response, ask in replies:  # ask: whether what the code left behind decides "tainted"
-                if ask and not response.get("tainted") and leftovers():
-                    response["tainted"] = True
+                replies = [audit(request, facts) if op == "audit" else session.handle(request)]
+            for response in replies:
                 response.update(output.take())
                 response.update(echo)
                 try:
                     send_msg(sock, response, MAX_MESSAGE)
                 except protocol.ProtocolError as exc:
-                    kept = {k: response[k] for k in ("index", "tainted") if k in response}
+                    kept = {k: response[k] for k in ("index",) if k in response}
                     send_msg(sock, {"status": "worker_error", "message": str(exc), **kept, **echo}, MAX_MESSAGE)
     except BaseException:  # noqa: BLE001 - report anything, then end this child only
         try:

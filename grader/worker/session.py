@@ -94,9 +94,10 @@ def memory() -> int:
 
 
 class Session:
-    def __init__(self, workdir: str, output):
+    def __init__(self, workdir: str, output, leftovers=lambda: False):
         self.workdir = workdir
         self.output = output
+        self.leftovers = leftovers  # runtime.Leftovers: what the code left outside this process
         self.seal()
         import torch
 
@@ -149,19 +150,13 @@ class Session:
         response = self._handle(request)
         if isinstance(nonce, str):
             response["nonce"] = nonce
-        if self.baseline is not None:
-            try:
-                response["tainted"] = patched(self.baseline) or memory() > self.memory_baseline + MEMORY_SLACK
-            except BaseException:  # noqa: BLE001 - a namespace too broken to hash is tainted
-                response["tainted"] = True
         return response
 
     def handle_batch(self, request: dict):
         """Several calls of one function, each under its own seed, one reply each (see ``Sub.prefetch``).
 
-        Yields ``(reply, last)``. Each reply goes out as soon as its call returns, so that the
-        trusted side holds every call to its own time limit. Whether the namespace was patched is
-        asked once, after the last call: it only decides which child serves the next exercise.
+        Yields the replies, each as soon as its call returns, so that the trusted side holds every
+        call to its own time limit.
         """
         nonce = request.pop("nonce", None)
         calls = request.get("calls")
@@ -174,14 +169,18 @@ class Session:
             response["index"] = index
             if isinstance(nonce, str):
                 response["nonce"] = nonce
-            last = index == len(calls) - 1
-            if last and self.baseline is not None:
-                try:
-                    response["tainted"] = (patched(self.baseline)
-                                           or memory() > self.memory_baseline + MEMORY_SLACK)
-                except BaseException:  # noqa: BLE001 - a namespace too broken to hash is tainted
-                    response["tainted"] = True
-            yield response, last
+            yield response
+
+    def tainted(self) -> bool:
+        """Whether what the exercises served so far left this child unfit for the next one: a patched
+        torch, numpy or builtins namespace, memory kept beyond ``MEMORY_SLACK``, or what the code left
+        outside this process (``leftovers``: files, shared memory, processes). Asked once per exercise,
+        when the next one is loaded (``load`` with ``reuse``), not after every call."""
+        try:
+            return (patched(self.baseline) or memory() > self.memory_baseline + MEMORY_SLACK
+                    or bool(self.leftovers()))
+        except BaseException:  # noqa: BLE001 - a namespace too broken to hash is tainted
+            return True
 
     def _handle(self, request: dict) -> dict:
         op = request.get("op")
@@ -264,6 +263,8 @@ class Session:
         if self.notebook is not None:
             self.targets[name] = self.notebook
             return {"status": "ok"}
+        if request.get("reuse") is True and self.baseline is not None and self.tainted():
+            return {"status": "tainted"}  # the trusted side loads it in a fresh child instead
         if not os.path.exists(os.path.join(self.workdir, name + ".py")):
             return {"status": "missing"}
         self.reseed(int(request.get("seed", 0)))
