@@ -4,6 +4,7 @@ importing. None of it may change what a child is or what the audit finds."""
 from __future__ import annotations
 
 import contextlib
+import re
 import json
 import select
 import subprocess
@@ -176,3 +177,29 @@ def test_what_python_adds_to_a_watched_class_by_itself_is_no_replacement(zygote,
     with child_of(zygote) as child:
         assert run_cell(child, CORR2D + code + "\ndone = True\n", "done") is True
         assert method_probe(child)["status"] != "integrity"
+
+
+def test_a_child_and_what_it_starts_are_in_the_child_s_own_cgroups(zygote):
+    """The child moves itself into its cgroups (runtime.Cgroups.join; on cgroup v1 through the
+    ``tasks`` file, which moves the one thread a fresh fork has): its threads and processes follow."""
+    if zygote.plan.cgroups is None:
+        pytest.skip("no cgroups here")
+    code = ("import os, re, subprocess, sys, threading\n"
+            "def mine(text):\n"
+            "    return sorted(re.sub(r'^\\d+:', '', line) for line in text.splitlines()\n"
+            "                  if re.search(r'^\\d+:(memory|pids):', line))\n"
+            "seen = [mine(open('/proc/self/cgroup').read())]\n"
+            "t = threading.Thread(target=lambda: seen.append(mine(open(f'/proc/self/task/{threading.get_native_id()}/cgroup').read())))\n"
+            "t.start(); t.join()\n"
+            "seen.append(mine(subprocess.run([sys.executable, '-c', \"print(open('/proc/self/cgroup').read())\"],\n"
+            "                                capture_output=True, text=True).stdout))\n")
+    with child_of(zygote) as child:
+        seen = run_cell(child, code, "seen")
+    own, thread, process = seen
+    version = zygote.plan.cgroups.get("version")
+    if version == 2:
+        assert own and all(re.search(r"/c\d+$", line) for line in own), own
+    else:
+        assert [line.split(":")[0] for line in own] == ["memory", "pids"], own
+        assert all(re.search(r"/c\d+$", line) for line in own), own
+    assert thread == own and process == own

@@ -127,7 +127,16 @@ class Cgroups:
 
     @classmethod
     def join(cls, dirs: list[str]) -> bool:
-        return all([cls._write(os.path.join(d, "cgroup.procs"), os.getpid()) for d in dirs]) and bool(dirs)
+        """Move this process (one thread: a child right after its fork) into ``dirs``. Where cgroup v1's
+        ``tasks`` file exists, "0" there moves only the calling thread, which skips the kernel's
+        global lock for moving whole processes; taking that lock waits for an RCU grace period,
+        10 to 30 ms when nothing else moved processes just before (every child, every submission)."""
+        def move(d: str) -> bool:
+            tasks = os.path.join(d, "tasks")
+            if os.path.exists(tasks) and threading_count() == 1:
+                return cls._write(tasks, 0)
+            return cls._write(os.path.join(d, "cgroup.procs"), os.getpid())
+        return all([move(d) for d in dirs]) and bool(dirs)
 
     def release(self, dirs: list[str]) -> None:
         self.pending.append(dirs)
@@ -147,6 +156,14 @@ class Cgroups:
             if rest:
                 left.append(rest)
         self.pending = left
+
+
+def threading_count() -> int:
+    """This process's threads."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
 
 
 def build_view(hostdir: str) -> str:
