@@ -23,6 +23,7 @@ import importlib.util
 import json
 import os
 import stat
+import sys
 import tempfile
 
 MAX_EXAMPLES = 12  # inputs per property-based check
@@ -165,4 +166,26 @@ def examples(strategy, seed: int, *, key: str, count: int = MAX_EXAMPLES) -> lis
             _disk = {**(_read() if len(_disk) < MAX_ENTRIES else {}), disk_key: encode(found)}
             _write(_disk)
         _memory[mem_key] = found
-    return copy.deepcopy(_memory[mem_key])
+    return _copy(_memory[mem_key])
+
+
+_PLAIN = (int, float, complex, str, bytes, bool, type(None))
+
+
+def _copy(value):
+    """``copy.deepcopy(value)``, faster for what strategies draw: lists, tuples and dicts of numbers,
+    plain tensors and arrays."""
+    cls = type(value)
+    if cls in _PLAIN:
+        return value
+    if cls is list or cls is tuple:
+        return cls(_copy(v) for v in value)
+    if cls is dict:
+        return {_copy(k): _copy(v) for k, v in value.items()}
+    torch = sys.modules.get("torch")
+    if torch is not None and cls is torch.Tensor and not value.requires_grad and value.grad is None:
+        return value.clone()
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and cls is numpy.ndarray and value.dtype != object:
+        return value.copy()
+    return copy.deepcopy(value)

@@ -1,6 +1,7 @@
 """Run the checks of each exercise against one submission and collect the results."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import inspect
@@ -161,7 +162,23 @@ def _marker(fn, name):
     return None
 
 
+_loaded: dict[str, list[Check]] = {}
+
+
+@functools.lru_cache(maxsize=None)
+def _fixtures(fn) -> tuple[str, ...]:
+    """The parameters a check function asks for."""
+    return tuple(inspect.signature(fn).parameters)
+
+
 def load_checks(module: str) -> list[Check]:
+    """The graded checks of ``grader/checks/<module>.py``, read once per process."""
+    if module not in _loaded:
+        _loaded[module] = _read_checks(module)
+    return list(_loaded[module])
+
+
+def _read_checks(module: str) -> list[Check]:
     mod = importlib.import_module(f"grader.checks.{module}")
     checks = []
     for fname, fn in vars(mod).items():
@@ -171,7 +188,7 @@ def load_checks(module: str) -> list[Check]:
         if mark is None or not mark.args or not isinstance(mark.args[0], (int, float)) or mark.args[0] <= 0:
             raise CheckDefinitionError(f"grader/checks/{module}.py: {fname} has no @points(n) with n > 0")
         inner = getattr(getattr(fn, "hypothesis", None), "inner_test", fn)
-        unknown = [p for p in inspect.signature(fn).parameters if p not in FIXTURES]
+        unknown = [p for p in _fixtures(fn) if p not in FIXTURES]
         if unknown:
             raise CheckDefinitionError(f"grader/checks/{module}.py: {fname} asks for unknown fixtures {unknown}")
         doc = inspect.getdoc(fn) or inspect.getdoc(inner) or fname
@@ -197,7 +214,7 @@ def run_check(check: Check, sub, seed: int) -> Result:
     s = check_seed(seed, check.module, check.function)
     sub.begin_check(s)
     kwargs = {}
-    params = inspect.signature(check.fn).parameters
+    params = _fixtures(check.fn)
     if "sub" in params:
         kwargs["sub"] = sub
     if "seed" in params:

@@ -162,6 +162,32 @@ def test_examples_are_drawn_once_copied_and_kept_on_disk(tmp_path, monkeypatch):
     assert examples(_lists, 123, key="tests.lists") == again
 
 
+def _tensors():
+    from hypothesis import strategies as st
+
+    shapes = st.tuples(st.integers(1, 3), st.integers(1, 3))
+    return st.tuples(shapes.map(lambda s: torch.rand(*s)), st.just(torch.ones(2, 2).t()), st.just((1.5, "x")))
+
+
+def test_each_caller_gets_its_own_copy_of_drawn_tensors(tmp_path, monkeypatch):
+    import numpy
+
+    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path))
+    _fresh(monkeypatch)
+    first = examples(_tensors, 5, key="tests.tensors", count=3)
+    again = examples(_tensors, 5, key="tests.tensors", count=3)
+    for (a, k, plain), (b, k2, plain2) in zip(first, again):
+        assert a is not b and torch.equal(a, b) and a.dtype == b.dtype
+        assert k.stride() == k2.stride() == (1, 2)  # a transposed tensor stays transposed
+        assert plain == plain2 == (1.5, "x")
+        a.add_(1)
+        assert not torch.equal(a, b)
+    arrays = [numpy.arange(3.0)]
+    copied = drawn._copy(arrays)
+    copied[0][0] = 7
+    assert arrays[0][0] == 0
+
+
 def _fresh(monkeypatch):
     monkeypatch.setattr(drawn, "_memory", {})
     monkeypatch.setattr(drawn, "_disk", None)
@@ -305,5 +331,22 @@ def test_what_an_exercise_leaves_behind_never_reaches_the_next_one(zygote, tmp_p
         other.begin_check(13)
         assert other.call("left") is False
         assert run.shared is not first
+    finally:
+        run.close()
+
+
+def test_an_input_changed_in_place_after_it_was_prefetched_is_sent_as_it_is_now(zygote, tmp_path):
+    run, sub = _sub(zygote, tmp_path, source=_corr2d("return X.sum() + K.sum()"))
+    try:
+        X, K = torch.ones(3, 3), torch.ones(2, 2)
+        other = torch.zeros(3, 3)
+        sub.prefetch("corr2d", [(X, K), (other, K)])
+        X.add_(1)  # the batch was sent with the old values
+        assert float(sub.call("corr2d", X, K)) == 22.0
+        assert sub.prefetch_misses == 1
+        sub.prefetch("corr2d", [(X, K), (other, K)])
+        assert float(sub.call("corr2d", X, K)) == 22.0  # the same objects, unchanged: taken from the batch
+        assert float(sub.call("corr2d", other, K)) == 4.0
+        assert sub.prefetch_misses == 1
     finally:
         run.close()

@@ -192,3 +192,23 @@ def test_check_reply_refuses_wrong_types_anywhere(reply):
 
     with pytest.raises(ProtocolError):
         check_reply(reply, cells=5)
+
+
+PLAIN_AND_ODD_TENSORS = [
+    lambda: torch.rand(6, 7), lambda: torch.rand(5, 4).t(), lambda: torch.arange(12).reshape(3, 4)[:, ::2],
+    lambda: torch.rand(3, requires_grad=True) * 2, lambda: torch.rand(3, requires_grad=True),
+    lambda: torch.tensor([True, False]), lambda: torch.rand(2, 2, dtype=torch.float64),
+    lambda: torch.randn(2, 2, dtype=torch.complex64).conj(), lambda: torch.rand(3).half(),
+    lambda: torch.rand(3).bfloat16(), lambda: torch.zeros(0, 3), lambda: torch.tensor(3.5),
+    lambda: torch.rand(3, 3).neg(), lambda: torch.nn.Parameter(torch.rand(2)), lambda: torch.rand(2, 3).expand(4, 2, 3),
+]
+
+
+@pytest.mark.parametrize("make", PLAIN_AND_ODD_TENSORS)
+def test_the_quick_encoding_of_plain_tensors_is_the_general_one(make, monkeypatch):
+    from grader.worker import protocol
+
+    x = make()
+    quick = protocol.encode(x)
+    monkeypatch.setattr(protocol, "_encode_plain_tensor", lambda x, torch: None)
+    assert quick == protocol.encode(x)

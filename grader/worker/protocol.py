@@ -136,9 +136,32 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+_PLAIN_DTYPES: dict = {}  # torch dtype -> its name, for the dtypes numpy holds as they are
+
+
+def _encode_plain_tensor(x, torch):
+    """A plain CPU tensor (no subclass, no lazy conjugate or negation) in one step; None otherwise."""
+    if not _PLAIN_DTYPES:
+        _PLAIN_DTYPES.update({getattr(torch, n): n for n in TORCH_DTYPES if n != "bfloat16"})
+    dtype = _PLAIN_DTYPES.get(x.dtype)
+    if dtype is None or x.layout != torch.strided or x.device.type != "cpu" or x.is_conj() or x.is_neg():
+        return None
+    if x.numel() * x.element_size() > MAX_ARRAY_BYTES:
+        return None
+    grad_fn = x.grad_fn
+    return {"t": "tensor", "cls": "torch.Tensor", "dtype": dtype, "shape": [int(s) for s in x.shape],
+            "requires_grad": bool(x.requires_grad),
+            "grad_fn": type(grad_fn).__name__ if grad_fn is not None else None,
+            "data": _b64(x.detach().numpy().tobytes())}  # numpy's bytes: C order, whatever the strides
+
+
 def _encode_tensor(x) -> dict:
     import torch
 
+    if type(x) is torch.Tensor:
+        plain = _encode_plain_tensor(x, torch)
+        if plain is not None:
+            return plain
     with torch._C.DisableTorchFunctionSubclass():
         meta = {
             "t": "tensor",

@@ -766,6 +766,8 @@ class Output:
             total += len(chunk)
             if len(data) < OUTPUT_CAP * 4:
                 data += chunk
+        if not total:
+            return {"output": "", "output_truncated": False}
         try:  # empty the file: output of earlier replies must not add up to the file size limit
             os.ftruncate(self.writer, 0)
             os.lseek(self.reader, 0, os.SEEK_SET)
