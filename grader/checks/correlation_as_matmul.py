@@ -76,8 +76,9 @@ def unfold_hint(got, X, kernel_shape) -> str:
 @points(2)
 def test_unfold_random(sub, rng):
     """unfold(X, kernel_shape) lists every window, row-major, on non-square images and kernels"""
-    for x_shape, k_shape in SHAPES:
-        X = randn(x_shape, rng)
+    cases = [(randn(x_shape, rng), k_shape) for x_shape, k_shape in SHAPES]
+    sub.prefetch("unfold", cases)
+    for X, k_shape in cases:
         got = sub.call("unfold", X, k_shape)
         expect_tensor(got, windows(X, k_shape), call=f"unfold(X, {k_shape})", inputs={"X": X},
                       hint=unfold_hint(got, X, k_shape))
@@ -87,7 +88,9 @@ def test_unfold_random(sub, rng):
 def test_unfold_float64_and_edge_shapes(sub, rng):
     """unfold works on float64 images and handles 1x1 windows and windows as large as the image"""
     X = randn((4, 6), rng, torch.float64)
-    for k_shape in ((2, 3), (1, 1), (4, 6), (4, 1)):
+    k_shapes = ((2, 3), (1, 1), (4, 6), (4, 1))
+    sub.prefetch("unfold", [(X, k_shape) for k_shape in k_shapes])
+    for k_shape in k_shapes:
         got = sub.call("unfold", X, k_shape)
         expect_tensor(got, windows(X, k_shape), call=f"unfold(X, {k_shape})", inputs={"X": X},
                       hint=unfold_hint(got, X, k_shape))
@@ -107,9 +110,12 @@ def test_corr2d_matmul_book(sub):
 @requires("cross_correlation")
 def test_corr2d_matmul_random(sub, rng):
     """corr2d_matmul equals scipy.signal.correlate2d on non-square inputs, float32 and float64"""
+    cases = []
     for index, (x_shape, k_shape) in enumerate(SHAPES):
         dtype = torch.float64 if index % 2 else torch.float32
-        X, K = randn(x_shape, rng, dtype), randn(k_shape, rng, dtype)
+        cases.append((randn(x_shape, rng, dtype), randn(k_shape, rng, dtype)))
+    sub.prefetch("corr2d_matmul", cases)
+    for (x_shape, k_shape), (X, K) in zip(SHAPES, cases):
         got = sub.call("corr2d_matmul", X, K)
         hint = Hint("matmul/corr2d-matmul-wrong",
                     "unfold(X, K.shape) @ K.reshape(-1), reshaped to (out_h, out_w) = (n_h - k_h + 1, n_w - k_w + 1).")
@@ -198,9 +204,13 @@ def kernel_matrix_hint(got, K, input_shape) -> str:
 @requires("cross_correlation")
 def test_kernel_matrix_entries(sub, rng):
     """kernel_matrix(K, input_shape) has K's entries exactly where the windows put them, zeros elsewhere"""
+    cases = []
     for x_shape, k_shape in SHAPES:
         K = randn(k_shape, rng)
         K[K == 0] = 0.5  # every kernel entry visible
+        cases.append((K, x_shape))
+    sub.prefetch("kernel_matrix", cases)
+    for K, x_shape in cases:
         got = sub.call("kernel_matrix", K, x_shape)
         expect_tensor(got, kernel_matrix_oracle(K, x_shape), call=f"kernel_matrix(K, {x_shape})",
                       inputs={"K": K}, hint=kernel_matrix_hint(got, K, x_shape))
