@@ -362,6 +362,9 @@ def _items(node: dict) -> list:
     return items
 
 
+_ITEMSIZE: dict = {}  # dtype name -> bytes per element
+
+
 def _decode(node, depth: int, budget: list):
     budget[0] -= 1
     if budget[0] < 0:
@@ -404,7 +407,7 @@ def _decode(node, depth: int, budget: list):
         if not isinstance(dtype_name, str) or dtype_name not in TORCH_DTYPES:
             raise ProtocolError(f"dtype {safe_str(dtype_name, repr)[:40]} not allowed")
         dtype = getattr(torch, dtype_name)
-        itemsize = torch.empty((), dtype=dtype).element_size()
+        itemsize = _ITEMSIZE.get(dtype_name) or _ITEMSIZE.setdefault(dtype_name, dtype.itemsize)
         data = _raw(node, itemsize, node.get("shape"))
         if data:
             tensor = torch.frombuffer(bytearray(data), dtype=dtype).reshape(node["shape"]).clone()
