@@ -78,7 +78,7 @@ class SubmissionRun:
         self.hung: dict[tuple[str, str], str] = {}
         self.notes: list[str] = list(submission.notes)
         self.shared = None  # the child serving the exercises
-        self.served = 0  # exercises the shared child has loaded
+        self.served = 0  # loads the shared child has run (ok or not): after one, each load asks "reuse"
         self.libraries = None  # what the zygote should have imported for it (libraries_used), once known
         self.uses_fallback = not submission.defines_corr2d
         if self.uses_fallback:
@@ -278,7 +278,6 @@ class Sub:
             self._fail_load(f"{fname} raised {raised.short_type} while being imported: {raised.message}{where}")
         if status != "ok":
             self._fail_load(f"{fname} could not be loaded: {response.get('message', status)}")
-        run.served += 1
         self.child = child
         return child
 
@@ -302,6 +301,7 @@ class Sub:
                             if isinstance(exc, WorkerMalformed) else
                             f"{fname} ended the worker process while being imported "
                             "(os._exit, a crash, or a memory/CPU/output limit).")
+        run.served += 1  # whatever the import did, raising included, the next exercise asks first
         return response
 
     def _request(self, message: dict, label: str, hung_key=None) -> dict:

@@ -55,6 +55,7 @@ NAMES_FLAGGED = {
     "_current_frames": "walks the grader's stack frames",
     "settrace": "installs a tracer over the grader's code",
     "setprofile": "installs a profiler over the grader's code",
+    "addaudithook": "installs a hook that runs inside the grader's own operations",
     "gettrace": "reads the grader's tracer",
     "getprofile": "reads the grader's profiler",
     "f_back": "walks the grader's stack frames",

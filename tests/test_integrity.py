@@ -308,6 +308,7 @@ def test_python_m_grader_inside_a_submission_ignores_its_modules(tmp_path):
     "import os\nw = vars(os)[''.join(('wr', 'ite'))]", "import os\nw = os.__dict__['wri' + 'te']",
     "import os\nname = 'wr' + chr(105) + 'te'\nw = getattr(os, name)",
     "for fd in range(3, 9):\n    open(fd, 'wb').write(b'x')",
+    "import sys\nsys.addaudithook(lambda event, args: None)",
 ])
 def test_scan_flags_ways_into_the_worker(source):
     assert scan_source(source, "m.py"), source

@@ -15,7 +15,7 @@ import pytest
 import torch
 
 from grader import drawn
-from grader.checking import StudentStopped, examples
+from grader.checking import StudentStopped, Unavailable, examples
 from grader.client import Zygote
 from grader.contract import MODULES
 from grader.grading import Limits, SubmissionRun
@@ -348,5 +348,33 @@ def test_an_input_changed_in_place_after_it_was_prefetched_is_sent_as_it_is_now(
         assert float(sub.call("corr2d", X, K)) == 22.0  # the same objects, unchanged: taken from the batch
         assert float(sub.call("corr2d", other, K)) == 4.0
         assert sub.prefetch_misses == 1
+    finally:
+        run.close()
+
+
+def test_a_patch_made_by_an_import_that_then_raises_stays_in_its_exercise(zygote, tmp_path):
+    """The first exercise a child loads patches torch and raises: the next one still asks first."""
+    (tmp_path / "diagonal_edges.py").write_text("import torch\ntorch.rt_leak = True\nraise NameError('oops')\n")
+    run, sub = _sub(zygote, tmp_path, source=PATCHING)
+    try:
+        broken = run.exercise("diagonal_edges")
+        broken.begin_check(10)
+        with pytest.raises(Unavailable, match="NameError"):
+            broken.constant("K")
+        broken.close()
+        assert sub.call("leaked") is False  # a fresh child
+    finally:
+        run.close()
+
+
+def test_rebinding_torch_s_dtype_names_changes_no_encoding(zygote, tmp_path):
+    source = ("import torch\n\n\ndef corr2d(X, K):\n"
+              "    torch.int32, torch.float32 = torch.float32, torch.int64\n"
+              "    return X.float(), str(X.dtype)\n")
+    run, sub = _sub(zygote, tmp_path, source=source)
+    try:
+        for _ in range(2):  # the first call rebinds the names; the second runs with them rebound
+            got, seen = sub.call("corr2d", torch.ones(2, 2, dtype=torch.int32), torch.ones(1, 1))
+            assert got.dtype == torch.float32 and seen == "torch.int32"
     finally:
         run.close()

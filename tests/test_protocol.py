@@ -212,3 +212,10 @@ def test_the_quick_encoding_of_plain_tensors_is_the_general_one(make, monkeypatc
     quick = protocol.encode(x)
     monkeypatch.setattr(protocol, "_encode_plain_tensor", lambda x, torch: None)
     assert quick == protocol.encode(x)
+
+
+def test_the_protocol_s_element_sizes_are_torch_s():
+    from grader.worker.protocol import ITEMSIZE, TORCH_DTYPES
+
+    assert set(ITEMSIZE) == set(TORCH_DTYPES)
+    assert all(getattr(torch, name).itemsize == size for name, size in ITEMSIZE.items())

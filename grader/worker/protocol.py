@@ -136,15 +136,26 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-_PLAIN_DTYPES: dict = {}  # torch dtype -> its name, for the dtypes numpy holds as they are
+# bytes per element of each dtype the protocol carries. Fixed here: in the worker, a lookup through
+# the torch namespace would see what student code bound to its names (torch.int32 = torch.float32)
+ITEMSIZE = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8, "complex64": 8, "complex128": 16,
+            "int8": 1, "int16": 2, "int32": 4, "int64": 8, "uint8": 1, "bool": 1}
+PLAIN_DTYPES = frozenset(ITEMSIZE) - {"bfloat16"}  # what numpy holds as it is
+_DTYPES: dict = {}  # dtype name -> torch dtype (see remember_dtypes)
+
+
+def remember_dtypes(torch) -> None:
+    """Bind the protocol's dtype names to torch's dtypes now. The worker's zygote calls this before
+    any student code runs: a child then decodes "int32" as int32 whatever its code did to the
+    name ``torch.int32``."""
+    if not _DTYPES:
+        _DTYPES.update({name: getattr(torch, name) for name in TORCH_DTYPES})
 
 
 def _encode_plain_tensor(x, torch):
     """A plain CPU tensor (no subclass, no lazy conjugate or negation) in one step; None otherwise."""
-    if not _PLAIN_DTYPES:
-        _PLAIN_DTYPES.update({getattr(torch, n): n for n in TORCH_DTYPES if n != "bfloat16"})
-    dtype = _PLAIN_DTYPES.get(x.dtype)
-    if dtype is None or x.layout != torch.strided or x.device.type != "cpu" or x.is_conj() or x.is_neg():
+    dtype = str(x.dtype)[6:]  # "torch.float32": a dtype's own text, which code cannot rebind
+    if dtype not in PLAIN_DTYPES or x.layout != torch.strided or x.device.type != "cpu" or x.is_conj() or x.is_neg():
         return None
     if x.numel() * x.element_size() > MAX_ARRAY_BYTES:
         return None
@@ -362,9 +373,6 @@ def _items(node: dict) -> list:
     return items
 
 
-_ITEMSIZE: dict = {}  # dtype name -> bytes per element
-
-
 def _decode(node, depth: int, budget: list):
     budget[0] -= 1
     if budget[0] < 0:
@@ -406,9 +414,9 @@ def _decode(node, depth: int, budget: list):
         dtype_name = node.get("dtype")
         if not isinstance(dtype_name, str) or dtype_name not in TORCH_DTYPES:
             raise ProtocolError(f"dtype {safe_str(dtype_name, repr)[:40]} not allowed")
-        dtype = getattr(torch, dtype_name)
-        itemsize = _ITEMSIZE.get(dtype_name) or _ITEMSIZE.setdefault(dtype_name, dtype.itemsize)
-        data = _raw(node, itemsize, node.get("shape"))
+        remember_dtypes(torch)
+        dtype = _DTYPES[dtype_name]
+        data = _raw(node, ITEMSIZE[dtype_name], node.get("shape"))
         if data:
             tensor = torch.frombuffer(bytearray(data), dtype=dtype).reshape(node["shape"]).clone()
         else:

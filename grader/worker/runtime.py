@@ -277,6 +277,7 @@ def preload_common() -> None:
     import numpy.random  # noqa: F401 - lazily imported by numpy 2, and every request reseeds it
     import torch
 
+    protocol.remember_dtypes(torch)  # before any student code can rebind torch's dtype names
     torch.set_num_threads(1)
     try:
         torch.set_num_interop_threads(1)
