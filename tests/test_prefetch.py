@@ -378,3 +378,24 @@ def test_rebinding_torch_s_dtype_names_changes_no_encoding(zygote, tmp_path):
             assert got.dtype == torch.float32 and seen == "torch.int32"
     finally:
         run.close()
+
+
+@pytest.mark.parametrize("change", [
+    "open(os.path.join(os.path.dirname(__file__), 'diagonal_edges.py'), 'w').write('K = 1\\n')",  # rewritten
+    "os.mkdir(os.path.join(os.path.dirname(__file__), 'fresh'))",  # a package that could shadow a module
+])
+def test_a_working_folder_changed_by_one_exercise_is_not_the_next_one_s(zygote, tmp_path, monkeypatch, change):
+    monkeypatch.setenv("GRADER_INTEGRITY_SCAN", "off")  # a runtime defence (the scan flags open() of a computed path)
+    (tmp_path / "diagonal_edges.py").write_text("K = 2\n")
+    source = f"import os, torch\n\n\ndef corr2d(X, K):\n    {change}\n    return torch.zeros(1)\n"
+    run, sub = _sub(zygote, tmp_path, source=source)
+    try:
+        sub.call("corr2d", *_inputs([1])[0])
+        sub.close()
+        first = run.shared
+        other = run.exercise("diagonal_edges")
+        other.begin_check(12)
+        assert other.constant("K") == 2  # the submission's file, in a fresh child
+        assert run.shared is not first
+    finally:
+        run.close()

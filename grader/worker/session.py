@@ -173,12 +173,13 @@ class Session:
 
     def tainted(self) -> bool:
         """Whether what the exercises served so far left this child unfit for the next one: a patched
-        torch, numpy or builtins namespace, memory kept beyond ``MEMORY_SLACK``, or what the code left
-        outside this process (``leftovers``: files, shared memory, processes). Asked once per exercise,
+        torch, numpy or builtins namespace, memory kept beyond ``MEMORY_SLACK``, a changed working
+        folder (``files``), or what the code left outside this process (``leftovers``: files, shared
+        memory, processes). Asked once per exercise,
         when the next one is loaded (``load`` with ``reuse``), not after every call."""
         try:
             return (patched(self.baseline) or memory() > self.memory_baseline + MEMORY_SLACK
-                    or bool(self.leftovers()))
+                    or self.files() != self.files_baseline or bool(self.leftovers()))
         except BaseException:  # noqa: BLE001 - a namespace too broken to hash is tainted
             return True
 
@@ -255,7 +256,23 @@ class Session:
                                                     describe_exception=describe_exception)
         self.baseline = fingerprint()
         self.memory_baseline = memory()
+        self.files_baseline = self.files()
         return {"status": "ok", "cells": report or []}
+
+    def files(self) -> list:
+        """What imports from the working folder could find: its entries and those of its
+        ``__pycache__`` (a module file rewritten, a package or a compiled file added by one
+        exercise would change what the next one imports)."""
+        seen = []
+        for folder in (self.workdir, os.path.join(self.workdir, "__pycache__")):
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        info = entry.stat(follow_symlinks=False)
+                        seen.append((folder, entry.name, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ino))
+            except OSError:
+                pass
+        return sorted(seen)
 
     def load(self, request: dict) -> dict:
         """Import the submission's module ``name`` (a notebook: its one namespace)."""
