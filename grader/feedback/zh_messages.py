@@ -575,6 +575,8 @@ MESSAGES = {
         '查找评分程序的类',
     'imports modules by computed names':
         '按计算出的名称导入模块',
+    "installs a hook that runs inside the grader's own operations":
+        '安装在评分程序自身操作中运行的钩子',
     "installs a profiler over the grader's code":
         '在评分程序的代码上安装性能分析器',
     "installs a tracer over the grader's code":
