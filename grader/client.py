@@ -15,7 +15,7 @@ import time
 
 from grader import sandbox
 from grader.worker.protocol import (CHARGE_HEADROOM, FIRST_CHILD_UID, ProtocolError, check_reply, decode, recv_msg,
-                                    send_msg)
+                                    send_request)
 
 
 class WorkerTimeout(Exception):
@@ -341,7 +341,7 @@ class Child:
         nonce = secrets.token_hex(12)  # echoed by the worker: a reply forged in advance cannot know it
         with self._failures(timeout):
             self.sock.settimeout(max(0.05, timeout))
-            send_msg(self.sock, {**message, "nonce": nonce})
+            send_request(self.sock, {**message, "nonce": nonce})
             reply = check_reply(recv_msg(self.sock, deadline=deadline), cells=len(message.get("cells") or ()))
             if reply.get("nonce") != nonce:
                 raise ProtocolError("a reply that does not answer this request")
@@ -378,7 +378,7 @@ class Child:
         nonce = secrets.token_hex(12)
         with self._failures(timeout):
             self.sock.settimeout(max(0.05, min(timeout, total)))
-            send_msg(self.sock, {**message, "nonce": nonce})
+            send_request(self.sock, {**message, "nonce": nonce})
         return Batch(self, nonce, count, timeout, time.monotonic() + total)
 
     def kill(self) -> None:

@@ -229,6 +229,8 @@ def _scan(source: str, where: str) -> list[Finding]:
     imported = {alias.asname or alias.name.split(".")[0] for node in nodes if isinstance(node, ast.Import)
                 for alias in node.names}
     imported |= {"builtins", "__builtins__"}
+    sys_names = {"sys"} | {alias.asname for node in nodes if isinstance(node, ast.Import)
+                           for alias in node.names if alias.name == "sys" and alias.asname}
     for node in nodes:  # a module's namespace read by computed names hides what is taken from it
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
             target = node.args[0]
@@ -238,6 +240,9 @@ def _scan(source: str, where: str) -> list[Finding]:
                     and isinstance(target, ast.Name) and target.id in imported and _folded(node.args[1]) is None:
                 add(node, f"{node.func.id}({target.id}, <computed name>)",
                     "reaches a module's attributes by computed names")
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name) \
+                and node.args[0].id in imported and _dotted(node.func).split(".")[-1] == "getmembers":
+            add(node, f"getmembers({node.args[0].id})", "reads a module's namespace by computed names")
         if isinstance(node, ast.Attribute) and node.attr in ("__dict__", "__getattribute__") \
                 and isinstance(node.value, ast.Name) and node.value.id in imported:
             add(node, f"{node.value.id}.{node.attr}", "reads a module's namespace by computed names")
@@ -266,7 +271,8 @@ def _scan(source: str, where: str) -> list[Finding]:
             dotted = _dotted(node)
             why = NAMES_FLAGGED.get(node.attr)
             if node.attr == "modules":
-                why = "sys.modules holds the grader's worker modules" if dotted.endswith("sys.modules") else None
+                why = "sys.modules holds the grader's worker modules" if dotted.endswith("sys.modules") \
+                    or dotted in {f"{name}.modules" for name in sys_names} else None
             elif node.attr == "_C" and not dotted.startswith("torch"):
                 why = None
             elif node.attr == "overrides" and not dotted.startswith("torch"):
@@ -300,6 +306,10 @@ def _scan(source: str, where: str) -> list[Finding]:
                     if text == "modules":
                         why = "sys.modules holds the grader's worker modules"
                     add(node, f"{name}(..., {text!r})", why)
+            if name in ("import_module", "__import__") and node.args:
+                text = _folded(node.args[0])
+                if text is not None:
+                    add(node, f"{name}({text!r})", MODULES_FLAGGED.get(text.split(".")[0]))
             if name in ("open", "FileIO") and node.args and _folded(node.args[0]) is None \
                     and not _string_built(node.args[0]):
                 add(node, f"{name}(<file descriptor or computed path>)",

@@ -309,6 +309,8 @@ def test_python_m_grader_inside_a_submission_ignores_its_modules(tmp_path):
     "import os\nname = 'wr' + chr(105) + 'te'\nw = getattr(os, name)",
     "for fd in range(3, 9):\n    open(fd, 'wb').write(b'x')",
     "import sys\nsys.addaudithook(lambda event, args: None)",
+    "import sys as S\nS.modules['x']", "import importlib\nimportlib.import_module('ctypes')",
+    "import inspect, sys\nm = dict(inspect.getmembers(sys))",
 ])
 def test_scan_flags_ways_into_the_worker(source):
     assert scan_source(source, "m.py"), source

@@ -51,7 +51,7 @@ def test_a_well_formed_reply_that_does_not_echo_the_request_is_refused():
     import pytest
 
     from grader.client import Child, WorkerMalformed
-    from grader.worker.protocol import recv_msg, send_msg
+    from grader.worker.protocol import recv_request, send_reply
 
     class FakeZygote:
         def send(self, request):
@@ -60,11 +60,11 @@ def test_a_well_formed_reply_that_does_not_echo_the_request_is_refused():
     ours, theirs = socket.socketpair()
 
     def worker(echo: bool):
-        request = recv_msg(theirs)
+        request = recv_request(theirs.fileno())
         reply = {"status": "returned", "value": {"t": "int", "v": 3}}
         if echo:
             reply["nonce"] = request["nonce"]
-        send_msg(theirs, reply)
+        send_reply(theirs.fileno(), reply)
 
     threading.Thread(target=worker, args=(True,), daemon=True).start()
     child = Child(FakeZygote(), 1, ours)

@@ -11,12 +11,20 @@ torch/numpy lazily when a value of theirs is encoded or decoded.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import marshal
 import math
+import os
 import socket
 import struct
 import sys
 import time
+# The builtins this module uses, bound now: in the worker, student code shares the process and may
+# rebind builtins.len or builtins.isinstance; the encoder and the reply path keep the real ones.
+from builtins import (BaseException, EOFError, Exception, KeyError, MemoryError, OSError, RecursionError,  # noqa: A004
+                      TypeError, ValueError, abs, all, any, bool, bytes, dict, float, getattr, hasattr, int,
+                      isinstance, len, list, min, ord, repr, str, tuple, type)
 
 HEADER = struct.Struct(">I")
 MAX_MESSAGE = 8 * 1024 * 1024  # bytes of one reply from the worker (what the trusted side reads)
@@ -57,6 +65,134 @@ class ProtocolError(Exception):
 
 
 # ----------------------------------------------------------------------------- framing
+
+# ----------------------------------------------------------------------------- the worker's own I/O
+# What the worker receives and sends must not depend on anything student code can change: json,
+# base64, binascii and socket are shared modules, and _json's and _socket's types accept new
+# attributes (json.dumps replaced could rewrite a probe's reply, json.loads replaced could change
+# a request). Requests (trusted -> worker) are marshalled: ``marshal.loads`` builds only plain
+# values and is safe on the trusted side's own data. Replies (worker -> trusted) are JSON written
+# by ``_dumps`` below from plain values only; the trusted side parses them as before. Both use
+# these functions, bound before any student code runs.
+_marshal_loads = marshal.loads
+_os_read, _os_write = os.read, os.write
+_b2a = binascii.b2a_base64
+_INF = float("inf")
+_ESCAPES = {i: "\\u%04x" % i for i in range(0x20)}
+_ESCAPES.update({0x22: '\\"', 0x5C: "\\\\", 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x08: "\\b", 0x0C: "\\f"})
+
+
+def _quote(text: str) -> str:
+    text = str.translate(text, _ESCAPES)
+    if not str.isascii(text):
+        text = "".join([c if c < "\x80" else _uescape(c) for c in text])
+    return '"' + text + '"'
+
+
+def _uescape(c: str) -> str:
+    o = ord(c)
+    if o < 0x10000:
+        return "\\u%04x" % o
+    o -= 0x10000
+    return "\\u%04x\\u%04x" % (0xD800 | (o >> 10), 0xDC00 | (o & 0x3FF))
+
+
+def _dump(value, out: list) -> None:
+    cls = type(value)
+    if cls is str:
+        out.append(_quote(value))
+    elif cls is dict:
+        out.append("{")
+        first = True
+        for key, item in dict.items(value):
+            if type(key) is not str:
+                raise TypeError("a key that is not a string")
+            if not first:
+                out.append(",")
+            first = False
+            out.append(_quote(key))
+            out.append(":")
+            _dump(item, out)
+        out.append("}")
+    elif cls is list or cls is tuple:
+        out.append("[")
+        first = True
+        for item in value:
+            if not first:
+                out.append(",")
+            first = False
+            _dump(item, out)
+        out.append("]")
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif cls is int:
+        out.append(int.__repr__(value))
+    elif cls is float:
+        if value != value:
+            out.append("NaN")
+        elif value == _INF:
+            out.append("Infinity")
+        elif value == -_INF:
+            out.append("-Infinity")
+        else:
+            out.append(float.__repr__(value))
+    else:
+        raise TypeError(f"a {cls.__name__} cannot be sent")
+
+
+def dumps(obj) -> bytes:
+    """``obj`` (plain values only) as JSON text, all ASCII, as ``json.dumps`` would parse back."""
+    out: list = []
+    _dump(obj, out)
+    return str.encode("".join(out), "ascii")
+
+
+def _read_exact(fd: int, n: int) -> bytes:
+    chunks = []
+    while n:
+        chunk = _os_read(fd, min(n, 1 << 20))
+        if not chunk:
+            raise EOFError("connection closed")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def send_request(sock: socket.socket, obj: dict, limit: int = MAX_REQUEST) -> None:
+    """Trusted side: one request to a child."""
+    data = marshal.dumps(obj)
+    if len(data) > limit:
+        raise ProtocolError(f"message of {len(data)} bytes exceeds {limit}")
+    sock.sendall(HEADER.pack(len(data)) + data)
+
+
+def recv_request(fd: int, limit: int = MAX_REQUEST) -> dict:
+    """Worker side: the next request on ``fd``, read and unmarshalled with private functions."""
+    (size,) = HEADER.unpack(_read_exact(fd, HEADER.size))
+    if size > limit:
+        raise ProtocolError(f"message of {size} bytes exceeds the limit of {limit}")
+    try:
+        obj = _marshal_loads(_read_exact(fd, size))
+    except (EOFError, ValueError, TypeError) as exc:
+        raise ProtocolError(f"malformed request ({type(exc).__name__})") from None
+    if type(obj) is not dict:
+        raise ProtocolError("a request must be a dict")
+    return obj
+
+
+def send_reply(fd: int, obj: dict, limit: int = MAX_MESSAGE) -> None:
+    """Worker side: one reply, written with private functions (see above)."""
+    data = dumps(obj)
+    if len(data) > limit:
+        raise ProtocolError(f"message of {len(data)} bytes exceeds {limit}")
+    data = HEADER.pack(len(data)) + data
+    while data:
+        data = data[_os_write(fd, data):]
+
 
 def send_msg(sock: socket.socket, obj: dict, limit: int = MAX_REQUEST) -> None:
     data = json.dumps(obj, allow_nan=True, separators=(",", ":")).encode()
@@ -133,7 +269,7 @@ def safe_str(obj, fn=str) -> str:
 
 
 def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+    return bytes.decode(_b2a(data, newline=False), "ascii")
 
 
 # bytes per element of each dtype the protocol carries. Fixed here: in the worker, a lookup through

@@ -31,7 +31,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import protocol  # noqa: E402  (the worker directory is its own import root)
-from protocol import CHARGE_HEADROOM, FIRST_CHILD_UID, MAX_MESSAGE, MAX_REQUEST, OUTPUT_CAP, recv_msg, send_msg  # noqa: E402
+from protocol import (CHARGE_HEADROOM, FIRST_CHILD_UID, MAX_MESSAGE, MAX_REQUEST, OUTPUT_CAP,  # noqa: E402
+                      ProtocolError, recv_request, send_reply)
 
 protocol.KEEP_TENSOR_META = False  # what the worker decodes are a call's arguments: plain tensors
 IS_ROOT = os.geteuid() == 0
@@ -826,6 +827,10 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup
             drop_privileges(uid if uid >= FIRST_CHILD_UID else 65534, workdir)
         clean_environment(workdir)
         tempfile.tempdir = workdir
+        # what serves the requests, held here before any student code runs: the module's names
+        # (this is __main__, which student code can import) and Output's class can be rebound
+        receive, send, take, fd = recv_request, send_reply, output.take, sock.fileno()
+        malformed = ProtocolError
         if audit_only:
             session = None
         else:
@@ -834,8 +839,8 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup
             session = Session(workdir, output, leftovers)
         while True:
             try:
-                request = recv_msg(sock, MAX_REQUEST)
-            except (EOFError, OSError, protocol.ProtocolError):
+                request = receive(fd, MAX_REQUEST)
+            except (EOFError, OSError, malformed):
                 break
             nonce = request.get("nonce")
             echo = {"nonce": nonce} if isinstance(nonce, str) else {}
@@ -847,16 +852,18 @@ def child_main(sock: socket.socket, workdir: str, uid: int, limits: dict, cgroup
             else:
                 replies = [audit(request, facts) if op == "audit" else session.handle(request)]
             for response in replies:
-                response.update(output.take())
+                output_now = take()
+                response["output"], response["output_truncated"] = output_now["output"], output_now["output_truncated"]
                 response.update(echo)
                 try:
-                    send_msg(sock, response, MAX_MESSAGE)
-                except protocol.ProtocolError as exc:
+                    send(fd, response, MAX_MESSAGE)
+                except malformed as exc:
                     kept = {k: response[k] for k in ("index",) if k in response}
-                    send_msg(sock, {"status": "worker_error", "message": str(exc), **kept, **echo}, MAX_MESSAGE)
+                    send(fd, {"status": "worker_error", "message": str(exc), **kept, **echo}, MAX_MESSAGE)
     except BaseException:  # noqa: BLE001 - report anything, then end this child only
         try:
-            send_msg(sock, {"status": "worker_error", "message": traceback.format_exc(limit=3), **echo}, MAX_MESSAGE)
+            send_reply(sock.fileno(), {"status": "worker_error", "message": traceback.format_exc(limit=3), **echo},
+                       MAX_MESSAGE)
         except BaseException:
             pass
     finally:

@@ -337,4 +337,7 @@ class Session:
             result = routine(obj, **params)
         except BaseException as exc:  # noqa: BLE001
             return describe_exception(exc, self.workdir)
+        replaced = self._changed(self._snapshot)
+        if replaced:  # swapped while it was measured: what the probe did after may not be its own
+            return {"status": "integrity", "message": "the submission replaced " + ", ".join(replaced)}
         return {"status": "returned", "value": encode(result)}
