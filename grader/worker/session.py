@@ -82,6 +82,7 @@ def patched(baseline: list) -> bool:
     return False
 
 
+IMPORTABLE = (".py", ".pyc", ".pyw", ".so", ".pyd", ".zip", ".egg", ".pth")  # files an import can find
 MEMORY_SLACK = 256 << 20  # address space an exercise may keep before the next one gets a fresh child
 
 
@@ -260,16 +261,20 @@ class Session:
         return {"status": "ok", "cells": report or []}
 
     def files(self) -> list:
-        """What imports from the working folder could find: its entries and those of its
-        ``__pycache__`` (a module file rewritten, a package or a compiled file added by one
-        exercise would change what the next one imports)."""
+        """What imports from the working folder could find: its folders and module files, and
+        what its ``__pycache__`` holds (a module file rewritten, a package or a compiled file added
+        by one exercise would change what the next one imports; a data file would not)."""
         seen = []
         for folder in (self.workdir, os.path.join(self.workdir, "__pycache__")):
             try:
                 with os.scandir(folder) as entries:
                     for entry in entries:
+                        if folder == self.workdir and not entry.is_dir(follow_symlinks=False) \
+                                and not entry.name.endswith(IMPORTABLE):
+                            continue
                         info = entry.stat(follow_symlinks=False)
-                        seen.append((folder, entry.name, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ino))
+                        seen.append((folder, entry.name, info.st_mode, info.st_size, info.st_mtime_ns,
+                                     info.st_ctime_ns, info.st_ino))
             except OSError:
                 pass
         return sorted(seen)
