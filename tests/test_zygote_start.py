@@ -169,6 +169,7 @@ def test_a_replaced_torch_function_is_found_against_the_zygote_baseline(zygote, 
     "torch.save(torch.nn.Linear(2, 2), 'model.pt')",
     "torch.save(torch.nn.Linear(2, 2).state_dict(keep_vars=True), 'state.pt')",
     "import sys\nsys.argv = ['notebook', '--steps', '3']",  # argparse in a notebook (red team)
+    "import sys\nsys.dont_write_bytecode = False",  # compiled files for its own modules (red team)
     "double = torch.compile(lambda t: t * 2, backend='eager')\ndouble(torch.ones(2))",  # dynamo's own patches
 ])
 def test_what_python_adds_to_a_watched_class_by_itself_is_no_replacement(zygote, code):

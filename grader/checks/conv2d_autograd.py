@@ -90,6 +90,7 @@ def check_layer_run(sub, cls: str, X: torch.Tensor, W: torch.Tensor, b: float, r
                     what: str) -> None:
     out_shape = (*X.shape[:-2], X.shape[-2] - W.shape[0] + 1, X.shape[-1] - W.shape[1] + 1)
     G = randn(out_shape, rng)
+    b = float(torch.tensor([b])[0])  # the bias the layer gets (float32), not its decimal: a float64 layer is exact
     want_out, want_w, want_b, want_x = conv_oracle(X, W, b, G)
     report = sub.probe("layer", cls, args=[tuple(W.shape)], x=X, grad_output=G, input_grad=input_grad,
                        set={"weight": W, "bias": torch.tensor([b])})
@@ -212,10 +213,10 @@ def test_batch_conv2d_on_batch(sub, rng):
         X = randn((n, 1, *x_shape), rng)
         W = randn(k_shape, rng)
         out_shape = (n, 1, x_shape[0] - k_shape[0] + 1, x_shape[1] - k_shape[1] + 1)
-        want_out = conv_oracle(X, W, 0.7, torch.zeros(out_shape))[0] if n else torch.zeros(out_shape)
+        bias = torch.tensor([0.7])  # float32: the oracle adds the value the layer gets
+        want_out = conv_oracle(X, W, float(bias[0]), torch.zeros(out_shape))[0] if n else torch.zeros(out_shape)
         try:
-            report = sub.probe("layer", "BatchConv2D", args=[k_shape], x=X,
-                               set={"weight": W, "bias": torch.tensor([0.7])})
+            report = sub.probe("layer", "BatchConv2D", args=[k_shape], x=X, set={"weight": W, "bias": bias})
         except StudentRaised as exc:
             if n or exc.error.short_type == "NotImplementedError":
                 raise

@@ -59,7 +59,7 @@ WATCHED = {
 IGNORED = {("sys", "modules"), ("sys", "path"), ("sys", "stdout"), ("sys", "stderr"), ("sys", "stdin"),
            ("sys", "displayhook"), ("sys", "excepthook"), ("sys", "path_importer_cache"), ("sys", "last_type"),
            ("sys", "last_value"), ("sys", "last_traceback"), ("sys", "ps1"), ("sys", "ps2"),
-           ("builtins", "_"), ("sys", "exc_info_cache"), ("sys", "argv")}
+           ("builtins", "_"), ("sys", "exc_info_cache"), ("sys", "argv"), ("sys", "dont_write_bytecode")}
 # replaced by torch itself on the first call of a function compiled with torch.compile
 DYNAMO_PATCHES = {("torch.nn.Module", "__init__"), ("torch.nn.Module", "__setstate__")}
 
