@@ -303,6 +303,10 @@ def test_a_patch_made_by_a_call_whose_reply_was_too_large_stays_in_its_exercise(
 # What one exercise leaves behind is looked at once, when the next exercise is loaded in the same child.
 LEAVING = {
     "patch": "torch.rt_leak = True",
+    "stdout": "import sys; sys.stdout = None; KEEP.append(1)",  # every later print would fail (red team)
+    "import hook": "import sys; sys.meta_path.insert(0, type('F', (), {'find_spec': staticmethod("
+                   "lambda *a, **k: None)})()); KEEP.append(1)",
+    "working directory": "import os; os.chdir('/'); KEEP.append(1)",
     "memory": "KEEP.append(bytearray(300 << 20))",  # kept past MEMORY_SLACK
     # files of at most 4 MiB each (the file size limit), 280 MiB in all, charged to the child's cgroup
     "files": "[open(f'{tempfile.gettempdir()}/left{i}', 'wb').write(b'x' * (4 << 20)) for i in range(70)]",

@@ -175,12 +175,13 @@ class Session:
     def tainted(self) -> bool:
         """Whether what the exercises served so far left this child unfit for the next one: a patched
         torch, numpy or builtins namespace, memory kept beyond ``MEMORY_SLACK``, a changed working
-        folder (``files``), or what the code left outside this process (``leftovers``: files, shared
+        folder (``files``), import hooks, streams or working directory (``state``), or what the code
+        left outside this process (``leftovers``: files, shared
         memory, processes). Asked once per exercise,
         when the next one is loaded (``load`` with ``reuse``), not after every call."""
         try:
             return (patched(self.baseline) or memory() > self.memory_baseline + MEMORY_SLACK
-                    or self.files() != self.files_baseline or bool(self.leftovers()))
+                    or self.files() != self.files_baseline or self.state_changed() or bool(self.leftovers()))
         except BaseException:  # noqa: BLE001 - a namespace too broken to hash is tainted
             return True
 
@@ -258,7 +259,21 @@ class Session:
         self.baseline = fingerprint()
         self.memory_baseline = memory()
         self.files_baseline = self.files()
+        self.state_baseline = self.state()
         return {"status": "ok", "cells": report or []}
+
+    @staticmethod
+    def state() -> list:
+        """Interpreter state an import or a later call would run into: import hooks, collector
+        callbacks, the standard streams, the working directory."""
+        import gc
+
+        return [*sys.meta_path, None, *sys.path_hooks, None, *gc.callbacks, None, sys.stdout, sys.stderr,
+                sys.stdin, os.getcwd()]
+
+    def state_changed(self) -> bool:
+        now, then = self.state(), self.state_baseline
+        return len(now) != len(then) or now[-1] != then[-1] or not all(map(operator.is_, now[:-1], then[:-1]))
 
     def files(self) -> list:
         """What imports from the working folder could find: its folders and module files, and
