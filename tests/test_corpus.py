@@ -57,3 +57,19 @@ def test_case_gets_its_expected_verdicts(case, zygote, tmp_path):
     nb = str(tmp_path / f"{case}.ipynb")
     notebook_of(folder, nb)
     assert graded(zygote, nb, list(expected)) == got
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_the_references_in_another_default_dtype_keep_their_marks(dtype, zygote, tmp_path):
+    """The layers built in float64 (the default dtype set at import) are right (red team: the oracle
+    once added the decimal 0.7 where the layer had been given float32(0.7), 1e-8 apart)."""
+    import shutil
+
+    from tests.helpers import SOLUTIONS
+
+    for name in ("cross_correlation.py", "conv2d_autograd.py"):
+        shutil.copy(os.path.join(SOLUTIONS, name), tmp_path / name)
+    layer = tmp_path / "conv2d_autograd.py"
+    layer.write_text(f"import torch\ntorch.set_default_dtype(torch.{dtype})\n" + layer.read_text())
+    got = graded(zygote, str(tmp_path), ["cross_correlation", "conv2d_autograd"])
+    assert got == {"cross_correlation": "full", "conv2d_autograd": "full"}, got
