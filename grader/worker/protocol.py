@@ -22,9 +22,9 @@ import sys
 import time
 # The builtins this module uses, bound now: in the worker, student code shares the process and may
 # rebind builtins.len or builtins.isinstance; the encoder and the reply path keep the real ones.
-from builtins import (BaseException, EOFError, Exception, KeyError, MemoryError, OSError, RecursionError,  # noqa: A004
-                      TypeError, ValueError, abs, all, any, bool, bytes, dict, float, getattr, hasattr, int,
-                      isinstance, len, list, min, ord, repr, str, tuple, type)
+from builtins import (BaseException, EOFError, Exception, MemoryError, RecursionError, TypeError,  # noqa: A004
+                      ValueError, abs, all, bool, bytes, dict, float, getattr, int, isinstance, len, list, min,
+                      ord, repr, str, tuple, type)
 
 HEADER = struct.Struct(">I")
 MAX_MESSAGE = 8 * 1024 * 1024  # bytes of one reply from the worker (what the trusted side reads)
