@@ -1,7 +1,8 @@
 """Plain-data wire format between the trusted grader and the sandboxed worker.
 
-Messages are length-prefixed JSON objects. Values (arguments, results) are tagged
-JSON trees: tensors and arrays travel as raw bytes (base64) with their dtype and
+Messages are length-prefixed: requests (trusted side to worker) marshalled, replies (worker to
+trusted side) JSON objects, which the trusted side parses as JSON only. Values (arguments,
+results) are tagged JSON trees: tensors and arrays travel as raw bytes (base64) with their dtype and
 shape, exceptions as type name and message, anything else as its type name and a
 short ``repr``. Nothing is ever pickled, so decoding a message cannot run code.
 
@@ -192,13 +193,6 @@ def send_reply(fd: int, obj: dict, limit: int = MAX_MESSAGE) -> None:
     data = HEADER.pack(len(data)) + data
     while data:
         data = data[_os_write(fd, data):]
-
-
-def send_msg(sock: socket.socket, obj: dict, limit: int = MAX_REQUEST) -> None:
-    data = json.dumps(obj, allow_nan=True, separators=(",", ":")).encode()
-    if len(data) > limit:
-        raise ProtocolError(f"message of {len(data)} bytes exceeds {limit}")
-    sock.sendall(HEADER.pack(len(data)) + data)
 
 
 def _recv_exact(sock: socket.socket, n: int, deadline: float | None) -> bytes:
